@@ -1,0 +1,1 @@
+"""gradc.compiler: the IR, the op registry, autodiff, passes and lowering (knows no Python source)."""

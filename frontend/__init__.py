@@ -1,0 +1,1 @@
+"""gradc: TensorFlow-style gradient code compiled to native code."""
