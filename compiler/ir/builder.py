@@ -13,7 +13,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from ..errors import DTypeError, ShapeError
+from ..errors import ShapeError
 from ..ops import registry
 from .core import UNKNOWN_LOC, Function, Loc, Op, Value
 from .types import DType, TensorType
@@ -73,12 +73,7 @@ class Builder:
         attrs = dict(attrs or {})
         in_types = [v.type for v in operands]
         op_name = self.unique_name(name or od.tf_type)
-        try:
-            out_types = od.infer(in_types, attrs)
-        except ShapeError as e:
-            raise ShapeError(_describe(e, od, op_name, in_types)) from None
-        except DTypeError as e:
-            raise DTypeError(str(e)) from None
+        out_types = check_inference(od, in_types, attrs, op_name)
         op = Op(opdef, list(operands), out_types, attrs, op_name, self.loc)
         if self.insert_at is None:
             self.fn.ops.append(op)
@@ -101,6 +96,16 @@ class Builder:
         v = Value(type, None, 0, self.fn.unique_name(name))
         self.fn.args.append(v)
         return v
+
+
+def check_inference(
+    od: registry.OpDef, in_types: list[TensorType], attrs: dict[str, Any], op_name: str
+) -> list[TensorType]:
+    """Run an op's inference; shape errors name the op, its type and input shapes."""
+    try:
+        return od.infer(in_types, attrs)
+    except ShapeError as e:
+        raise ShapeError(_describe(e, od, op_name, in_types)) from None
 
 
 def _default_cast(arr: np.ndarray) -> np.ndarray:
