@@ -1,1 +1,22 @@
-"""gradc: TensorFlow-style gradient code compiled to native code."""
+"""gradc: TensorFlow-style gradient code compiled to native code.
+
+`import gradc as tf` gives the surface of ../shared/SURFACE.md: `function`, `gradients`,
+`hessians`, the op functions (top level and `math`, `nn`, `linalg`), dtypes and `TensorSpec`.
+"""
+
+from gradc.compiler.ir.types import DType
+
+from .api.array_ops import *  # noqa: F403
+from .api.math_ops import *  # noqa: F403
+from .api.nn_ops import *  # noqa: F403
+from .api import linalg, math, nn  # noqa: F401  (namespaces tf.math, tf.nn, tf.linalg)
+from .tensor import EagerTensor, Result, Tensor, TensorShape  # noqa: F401
+
+float32 = DType.float32
+float64 = DType.float64
+int32 = DType.int32
+int64 = DType.int64
+bool = DType.bool  # noqa: A001  (tf.bool)
+dtypes = DType
+
+__version__ = "0.1.0"

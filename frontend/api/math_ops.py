@@ -58,3 +58,6 @@ def _axis(axis: Any) -> Any:
     if isinstance(axis, (list, tuple)):
         return tuple(int(a) for a in axis)
     return int(axis)
+
+
+__all__ = ['add', 'subtract', 'multiply', 'divide', 'negative', 'add_n', 'reduce_sum']

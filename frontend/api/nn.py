@@ -1,0 +1,3 @@
+"""The `gradc.nn` namespace (TensorFlow's `tf.nn`)."""
+
+from __future__ import annotations
