@@ -1,0 +1,98 @@
+"""JIT compilation with llvmlite: lower, optimise (new pass manager, O3), MCJIT, call via ctypes.
+
+One MCJIT engine per process: each compiled function's module is added to it, so only the
+first compile pays for engine and target-machine setup. Code is generated for the host CPU
+with its features. Floating point is exact IEEE unless `fastmath=True`: the lowering emits no
+fast-math flags and the target machine fuses only `contract`-flagged operations.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Any
+
+import llvmlite.binding as llvm
+import numpy as np
+from gradc.compiler.ir.core import Function
+from gradc.compiler.lowering.llvm import LoweredModule, lower
+from gradc.compiler.lowering.llvm.module import symbol_for
+
+from .abi import Caller, Signature
+
+_lock = threading.Lock()
+_ids = itertools.count()
+_state: dict[str, Any] = {}
+
+
+def _engine() -> tuple[llvm.ExecutionEngine, llvm.TargetMachine]:
+    """The process-wide engine and host target machine (created on first use)."""
+    if "engine" not in _state:
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        target = llvm.Target.from_triple(llvm.get_process_triple())
+        features = llvm.get_host_cpu_features().flatten()
+        tm = target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=features, opt=3,
+                                          jit=True)
+        empty = llvm.parse_assembly("")
+        empty.triple = tm.triple
+        _state["tm"] = tm
+        _state["engine"] = llvm.create_mcjit_compiler(empty, tm)
+    return _state["engine"], _state["tm"]
+
+
+def optimize(mod: llvm.ModuleRef, tm: llvm.TargetMachine) -> None:
+    """O3 with loop and SLP vectorisation through the new pass manager."""
+    pto = llvm.create_pipeline_tuning_options(speed_level=3)
+    pto.loop_vectorization = True
+    pto.slp_vectorization = True
+    pto.loop_unrolling = True
+    pb = llvm.create_pass_builder(tm, pto)
+    pb.getModulePassManager().run(mod, pb)
+
+
+class NativeFunction:
+    """A compiled function: call it on NumPy arrays; inspect `.llvm_ir`, `.llvm_opt_ir`, `.asm`."""
+
+    def __init__(self, lowered: LoweredModule, mod: llvm.ModuleRef, address: int, fastmath: bool) -> None:
+        self.lowered = lowered
+        self.symbol = lowered.symbol
+        self.fastmath = fastmath
+        self.llvm_ir = lowered.llvm_ir
+        self.llvm_opt_ir = str(mod)
+        self.signature = Signature(lowered.fn, lowered.plan.workspace_size)
+        self._call = Caller(self.signature, address)
+        self._asm: str | None = None
+
+    @property
+    def asm(self) -> str:
+        """Target assembly of the optimised module (generated on first access)."""
+        if self._asm is None:
+            _, tm = _engine()
+            self._asm = tm.emit_assembly(llvm.parse_assembly(self.llvm_opt_ir))
+        return self._asm
+
+    def __call__(self, *arrays: Any) -> list[np.ndarray]:
+        return self._call(*arrays)
+
+    def __repr__(self) -> str:
+        return f"<NativeFunction {self.symbol} workspace={self.signature.workspace_size}B>"
+
+
+def compile_function(fn: Function, *, fastmath: bool = False) -> NativeFunction:
+    """Lower, verify, optimise and JIT `fn`; the result runs on NumPy arrays."""
+    sym = f"{symbol_for(fn.name)}_{next(_ids)}"  # unique across the shared engine
+    lowered = lower(fn, fastmath=fastmath, symbol=sym)
+    with _lock:
+        engine, tm = _engine()
+        mod = llvm.parse_assembly(lowered.llvm_ir)
+        mod.triple = tm.triple
+        mod.data_layout = str(tm.target_data)
+        mod.verify()
+        optimize(mod, tm)
+        engine.add_module(mod)
+        engine.finalize_object()
+        address = engine.get_function_address(sym)
+    if not address:
+        raise RuntimeError(f"JIT did not produce symbol {sym}")
+    return NativeFunction(lowered, mod, address, fastmath)
