@@ -72,7 +72,8 @@ class Builder:
         od = registry.get(opdef)
         attrs = dict(attrs or {})
         in_types = [v.type for v in operands]
-        op_name = self.unique_name(name or od.tf_type)
+        # As in TensorFlow, a name ending in "/" (a scope's own name) is used exactly.
+        op_name = name[:-1] if name and name.endswith("/") else self.unique_name(name or od.tf_type)
         out_types = check_inference(od, in_types, attrs, op_name)
         op = Op(opdef, list(operands), out_types, attrs, op_name, self.loc)
         if self.insert_at is None:

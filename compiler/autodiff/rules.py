@@ -1,0 +1,468 @@
+"""Every gradient rule, in one table keyed by op name.
+
+A rule gets the builder (already in scope `<scope>/<op>_grad`, located at the forward op),
+the forward op, and one incoming gradient per result (missing float ones are zeros); it
+returns one gradient (or None) per operand. Rules emit ordinary registry ops, so gradients
+are differentiable again; op names follow TensorFlow's gradient functions (math_grad.py,
+array_grad.py, nn_grad.py in TF 2.21) because users print them. `unbroadcast` is the one
+helper that sums a gradient back over broadcast axes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import numpy as np
+
+from ..ir.builder import Builder
+from ..ir.core import Op, Value
+from ..ir.types import TensorType
+
+G = Optional[Value]
+Rule = Callable[[Builder, Op, list[Value]], list[G]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(*names: str) -> Callable[[Rule], Rule]:
+    def deco(fn: Rule) -> Rule:
+        for n in names:
+            RULES[n] = fn
+        return fn
+
+    return deco
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def const(b: Builder, value: float, like: Value, name: str = "Const") -> Value:
+    return b.constant(np.asarray(value, like.type.dtype.np), name=name)
+
+
+def zeros_like(b: Builder, v: Value, name: str = "zeros_like") -> Value:
+    return b.constant(np.zeros(v.type.shape, v.type.dtype.np), name=name)
+
+
+def is_zeros(v: Value) -> bool:
+    return v.op is not None and v.op.opdef == "constant" and not np.any(v.op.attrs["value"])
+
+
+def unbroadcast(b: Builder, g: Value, x: TensorType, always: bool = False) -> Value:
+    """Sum `g` over the axes along which `x` was broadcast, then reshape to x's shape."""
+    if g.type.shape == x.shape and not always:
+        return g
+    lead = g.type.rank - x.rank
+    axes = tuple(k for k in range(g.type.rank) if k < lead or (x.shape[k - lead] == 1 and g.type.shape[k] != 1))
+    s = b.emit("sum", g, name="Sum", axes=axes, keepdims=True)
+    return b.emit("reshape", s, name="Reshape", shape=x.shape)
+
+
+def _same_shapes(*vs: Value) -> bool:
+    return len({v.type.shape for v in vs}) == 1
+
+
+def _reserve(b: Builder, *names: str) -> None:
+    """Consume names TF's rule gives to ops we don't need (Shape ops on static shapes)."""
+    for n in names:
+        b.unique_name(n)
+
+
+# -- binary arithmetic (math_grad.py) ----------------------------------------------------------
+
+
+@rule("add")
+def _add(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x, y = op.operands
+    g = dy[0]
+    if _same_shapes(x, y, g):
+        return [g, g]
+    _reserve(b, "Shape", "Shape_1")
+    return [unbroadcast(b, g, x.type), unbroadcast(b, g, y.type)]
+
+
+@rule("sub")
+def _sub(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x, y = op.operands
+    g = dy[0]
+    if _same_shapes(x, y, g):
+        return [g, b.emit("neg", g, name="Neg")]
+    _reserve(b, "Shape", "Shape_1")
+    gx = unbroadcast(b, g, x.type)
+    return [gx, unbroadcast(b, b.emit("neg", g, name="Neg"), y.type)]
+
+
+@rule("mul")
+def _mul(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x, y = op.operands
+    g = dy[0]
+    if _same_shapes(x, y, g) and g.type.dtype.name in ("float32", "int32"):
+        return [b.emit("mul", g, y, name="Mul"), b.emit("mul", g, x, name="Mul")]
+    _reserve(b, "Shape", "Shape_1")
+    gx = unbroadcast(b, b.emit("mul", g, y, name="Mul"), x.type)
+    gy = unbroadcast(b, b.emit("mul", x, g, name="Mul"), y.type)
+    return [gx, gy]
+
+
+@rule("div")
+def _div(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x, y = op.operands
+    g = dy[0]
+    _reserve(b, "Shape", "Shape_1")
+    gx = unbroadcast(b, b.emit("div", g, y, name="RealDiv"), x.type)
+    t = b.emit("div", b.emit("div", b.emit("neg", x, name="Neg"), y, name="RealDiv"), y, name="RealDiv")
+    gy = unbroadcast(b, b.emit("mul", g, t, name="mul"), y.type)
+    return [gx, gy]
+
+
+@rule("pow")
+def _pow(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x, y = op.operands
+    z = op.result
+    g = dy[0]
+    _reserve(b, "Shape", "Shape_1")
+    gy_y = b.emit("mul", g, y, name="mul")
+    p = b.emit("pow", x, b.emit("sub", y, const(b, 1, y), name="sub"), name="Pow")
+    gx = unbroadcast(b, b.emit("mul", gy_y, p, name="mul"), x.type)
+    mask = b.emit("greater", x, const(b, 0, x, name="Greater/y"), name="Greater")
+    safe_x = b.emit("select", mask, x, b.constant(np.ones(x.type.shape, x.type.dtype.np), name="ones_like"),
+                    name="SelectV2")
+    log_x = b.emit("select", mask, b.emit("log", safe_x, name="Log"), zeros_like(b, x), name="SelectV2")
+    gz = b.emit("mul", b.emit("mul", g, z, name="mul"), log_x, name="mul")
+    return [gx, unbroadcast(b, gz, y.type)]
+
+
+def _max_min(selector: str) -> Rule:
+    def fn(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+        x, y = op.operands
+        g = dy[0]
+        zeros = zeros_like(b, g)
+        xmask = b.emit(selector, x, y, name="GreaterEqual" if selector == "greater_equal" else "LessEqual")
+        _reserve(b, "Shape", "Shape_1")
+        gx = unbroadcast(b, b.emit("select", xmask, g, zeros, name="SelectV2"), x.type)
+        gy = unbroadcast(b, b.emit("select", xmask, zeros, g, name="SelectV2"), y.type)
+        return [gx, gy]
+
+    return fn
+
+
+RULES["maximum"] = _max_min("greater_equal")
+RULES["minimum"] = _max_min("less_equal")
+
+
+@rule("select")
+def _select(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    c, x, y = op.operands
+    g = dy[0]
+    zeros = b.constant(np.zeros((), g.type.dtype.np), name="zeros")
+    gx = unbroadcast(b, b.emit("select", c, g, zeros, name="SelectV2"), x.type)
+    gy = unbroadcast(b, b.emit("select", c, zeros, g, name="SelectV2"), y.type)
+    return [None, gx, gy]
+
+
+@rule("add_n")
+def _add_n(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    return [dy[0]] * len(op.operands)
+
+
+# -- unary math --------------------------------------------------------------------------------
+
+
+def _unary(fn: Callable[[Builder, Value, Value, Value], Value]) -> Rule:
+    return lambda b, op, dy: [fn(b, op.operands[0], op.result, dy[0])]
+
+
+RULES["neg"] = _unary(lambda b, x, y, g: b.emit("neg", g, name="Neg"))
+RULES["abs"] = _unary(lambda b, x, y, g: b.emit("mul", g, b.emit("sign", x, name="Sign"), name="mul"))
+RULES["sign"] = _unary(lambda b, x, y, g: zeros_like(b, x))
+RULES["exp"] = _unary(lambda b, x, y, g: b.emit("mul", g, y, name="mul"))
+RULES["log"] = _unary(lambda b, x, y, g: b.emit("mul", g, b.emit("reciprocal", x, name="Reciprocal"), name="mul"))
+RULES["log1p"] = _unary(
+    lambda b, x, y, g: b.emit(
+        "mul", g, b.emit("reciprocal", b.emit("add", const(b, 1, x, name="add/x"), x, name="add"),
+                         name="Reciprocal"), name="mul"))
+RULES["sin"] = _unary(lambda b, x, y, g: b.emit("mul", g, b.emit("cos", x, name="Cos"), name="mul"))
+RULES["cos"] = _unary(
+    lambda b, x, y, g: b.emit("mul", b.emit("neg", g, name="Neg"), b.emit("sin", x, name="Sin"), name="mul"))
+RULES["square"] = _unary(
+    lambda b, x, y, g: b.emit("mul", g, b.emit("mul", x, const(b, 2, x), name="Mul"), name="Mul"))
+RULES["sqrt"] = _unary(lambda b, x, y, g: b.emit("sqrt_grad", y, g, name="SqrtGrad"))
+RULES["rsqrt"] = _unary(lambda b, x, y, g: b.emit("rsqrt_grad", y, g, name="RsqrtGrad"))
+RULES["reciprocal"] = _unary(lambda b, x, y, g: b.emit("reciprocal_grad", y, g, name="ReciprocalGrad"))
+RULES["tanh"] = _unary(lambda b, x, y, g: b.emit("tanh_grad", y, g, name="TanhGrad"))
+RULES["sigmoid"] = _unary(lambda b, x, y, g: b.emit("sigmoid_grad", y, g, name="SigmoidGrad"))
+RULES["relu"] = _unary(lambda b, x, y, g: b.emit("relu_grad", g, y, name="ReluGrad"))
+RULES["identity"] = _unary(lambda b, x, y, g: g)
+
+
+@rule("cast")
+def _cast(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    src = op.operands[0].type.dtype
+    g = dy[0]
+    if not (src.is_float and g.type.dtype.is_float):
+        return [None]
+    return [g if g.type.dtype == src else b.emit("cast", g, name="Cast", dtype=src)]
+
+
+# -- second-order kernels (operands: forward output a, incoming gradient b) ----------------------
+
+
+@rule("sqrt_grad")
+def _sqrt_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    a, y = op.operands[0], op.result
+    ga = b.emit("div", dy[0], a, name="truediv")
+    return [b.emit("mul", b.emit("neg", ga, name="Neg"), y, name="mul"),
+            b.emit("mul", const(b, 0.5, ga, name="mul_1/x"), ga, name="mul_1")]
+
+
+@rule("rsqrt_grad")
+def _rsqrt_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    a, bb = op.operands
+    g = dy[0]
+    t = b.emit("mul", b.emit("mul", const(b, -1.5, g, name="mul/x"), g, name="mul"), bb, name="mul_1")
+    grad_a = b.emit("mul", t, b.emit("square", a, name="Square"), name="mul_2")
+    return [grad_a, b.emit("rsqrt_grad", a, g, name="RsqrtGrad")]
+
+
+@rule("reciprocal_grad")
+def _reciprocal_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    a, bb = op.operands
+    g = dy[0]
+    t = b.emit("mul", b.emit("mul", g, const(b, -2.0, g, name="mul/y"), name="mul"), bb, name="mul_1")
+    return [b.emit("mul", t, a, name="mul_2"), b.emit("reciprocal_grad", a, g, name="ReciprocalGrad")]
+
+
+@rule("tanh_grad")
+def _tanh_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    a, bb = op.operands
+    g = dy[0]
+    t = b.emit("mul", b.emit("mul", g, const(b, -2.0, g, name="mul/y"), name="mul"), bb, name="mul_1")
+    return [b.emit("mul", t, a, name="mul_2"), b.emit("tanh_grad", a, g, name="TanhGrad")]
+
+
+@rule("sigmoid_grad")
+def _sigmoid_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    a, bb = op.operands
+    g = dy[0]
+    gb = b.emit("mul", g, bb, name="mul")
+    t = b.emit("mul", b.emit("mul", const(b, 2.0, g, name="mul_1/x"), gb, name="mul_1"), a, name="mul_2")
+    return [b.emit("sub", gb, t, name="sub"), b.emit("sigmoid_grad", a, g, name="SigmoidGrad")]
+
+
+@rule("relu_grad")
+def _relu_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x = op.operands[1]
+    return [b.emit("relu_grad", dy[0], x, name="ReluGrad"), zeros_like(b, x)]
+
+
+# -- creation and reductions -------------------------------------------------------------------
+
+
+@rule("fill")
+def _fill(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    return [b.emit("sum", dy[0], name="Sum", axes=None, keepdims=False)]
+
+
+def _sum_grad(b: Builder, op: Op, g: Value) -> Value:
+    x = op.operands[0]
+    axes = op.attrs["axes"]
+    kept = tuple(1 if k in axes else d for k, d in enumerate(x.type.shape))
+    r = b.emit("reshape", g, name="Reshape", shape=kept)
+    multiples = tuple(d // k if k else 1 for d, k in zip(x.type.shape, kept))
+    return b.emit("tile", r, name="Tile", multiples=multiples)
+
+
+RULES["sum"] = lambda b, op, dy: [_sum_grad(b, op, dy[0])]
+
+
+@rule("mean")
+def _mean(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    s = _sum_grad(b, op, dy[0])
+    factor = max(op.operands[0].type.size // max(op.result.type.size, 1), 1)
+    return [b.emit("div", s, const(b, factor, s), name="truediv")]
+
+
+def _min_max(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x = op.operands[0]
+    axes = op.attrs["axes"]
+    kept = tuple(1 if k in axes else d for k, d in enumerate(x.type.shape))
+    y, g = op.result, dy[0]
+    if not op.attrs["keepdims"]:
+        y = b.emit("reshape", y, name="Reshape", shape=kept)
+        g = b.emit("reshape", g, name="Reshape", shape=kept)
+    ind = b.emit("cast", b.emit("equal", y, x, name="Equal"), name="Cast", dtype=g.type.dtype)
+    num = b.emit("reshape", b.emit("sum", ind, name="Sum", axes=axes, keepdims=False), name="Reshape",
+                 shape=kept)
+    return [b.emit("mul", b.emit("div", ind, num, name="truediv"), g, name="mul")]
+
+
+RULES["max"] = _min_max
+RULES["min"] = _min_max
+
+
+@rule("prod")
+def _prod(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    """Products of all other elements from exclusive prefix/suffix products (exact with zeros)."""
+    x = op.operands[0]
+    shape = x.type.shape
+    axes = op.attrs["axes"]
+    kept = tuple(1 if k in axes else d for k, d in enumerate(shape))
+    g = b.emit("reshape", dy[0], name="Reshape", shape=kept)
+    other = tuple(k for k in range(len(shape)) if k not in axes)
+    perm = tuple(axes) + other
+    n_red = int(np.prod([shape[k] for k in axes], dtype=np.int64))
+    n_oth = int(np.prod([shape[k] for k in other], dtype=np.int64))
+    xt = b.emit("transpose", x, name="transpose", perm=perm)
+    rows = b.emit("reshape", xt, name="Reshape", shape=(n_red, n_oth))
+    ones = b.constant(np.ones((1, n_oth), x.type.dtype.np), name="ones")
+    parts = [b.emit("slice", rows, name="Slice", begin=(k, 0), size=(1, n_oth)) for k in range(n_red)]
+    left, acc = [ones], ones
+    for k in range(n_red - 1):
+        acc = b.emit("mul", acc, parts[k], name="mul")
+        left.append(acc)
+    right, acc = [ones], ones
+    for k in range(n_red - 1, 0, -1):
+        acc = b.emit("mul", acc, parts[k], name="mul")
+        right.append(acc)
+    right.reverse()
+    lr = [b.emit("mul", lv, rv, name="mul") for lv, rv in zip(left, right)]
+    y = lr[0] if len(lr) == 1 else b.emit("concat", *lr, name="concat", axis=0)
+    y = b.emit("reshape", y, name="Reshape", shape=tuple(shape[k] for k in perm))
+    inv = tuple(int(i) for i in np.argsort(perm))
+    y = b.emit("transpose", y, name="transpose", perm=inv)
+    gb = b.emit("tile", g, name="Tile", multiples=tuple(d // k if k else 1 for d, k in zip(shape, kept)))
+    return [b.emit("reshape", b.emit("mul", gb, y, name="mul"), name="Reshape", shape=shape)]
+
+
+# -- layout (array_grad.py) --------------------------------------------------------------------
+
+
+def _reshape_back(name: str) -> Rule:
+    return lambda b, op, dy: [b.emit("reshape", dy[0], name=name, shape=op.operands[0].type.shape)]
+
+
+RULES["reshape"] = _reshape_back("Reshape")
+RULES["expand_dims"] = _reshape_back("Reshape")
+RULES["squeeze"] = _reshape_back("Reshape")
+
+
+@rule("transpose")
+def _transpose(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    inv = tuple(int(i) for i in np.argsort(op.attrs["perm"]))
+    return [b.emit("transpose", dy[0], name="transpose", perm=inv)]
+
+
+@rule("broadcast_to")
+def _broadcast_to(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    return [unbroadcast(b, dy[0], op.operands[0].type, always=True)]
+
+
+@rule("tile")
+def _tile(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    shape = op.operands[0].type.shape
+    split = tuple(v for m, d in zip(op.attrs["multiples"], shape) for v in (m, d))
+    r = b.emit("reshape", dy[0], name="Reshape", shape=split)
+    return [b.emit("sum", r, name="Sum", axes=tuple(range(0, len(split), 2)), keepdims=False)]
+
+
+@rule("concat")
+def _concat(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    axis = op.attrs["axis"]
+    out, offset = [], 0
+    for x in op.operands:
+        begin = tuple(offset if k == axis else 0 for k in range(x.type.rank))
+        out.append(b.emit("slice", dy[0], name="Slice", begin=begin, size=x.type.shape))
+        offset += x.type.shape[axis]
+    return out
+
+
+@rule("pack")
+def _pack(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    n = len(op.operands)
+    return list(b.create("unpack", [dy[0]], {"axis": op.attrs["axis"], "num": n}, name="unstack").results)
+
+
+@rule("unpack")
+def _unpack(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    return [b.emit("pack", *dy, name="stack", axis=op.attrs["axis"])]
+
+
+@rule("slice")
+def _slice(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x = op.operands[0]
+    rank = x.type.rank
+    attrs = {"begin": tuple(op.attrs["begin"]), "end": tuple(s + z for s, z in zip(op.attrs["begin"], op.result.type.shape)),
+             "strides": (1,) * rank, "shrink_axes": (), "new_axes": (), "shape": x.type.shape}
+    return [b.create("strided_slice_grad", [dy[0]], attrs, name="Pad").result]
+
+
+@rule("strided_slice")
+def _strided_slice(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    attrs = dict(op.attrs, shape=op.operands[0].type.shape)
+    return [b.create("strided_slice_grad", [dy[0]], attrs, name="StridedSliceGrad").result]
+
+
+@rule("strided_slice_grad")
+def _strided_slice_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    attrs = {k: v for k, v in op.attrs.items() if k != "shape"}
+    return [b.create("strided_slice", [dy[0]], attrs, name="StridedSlice").result]
+
+
+# -- linear algebra and nn (math_grad.py, nn_grad.py) ------------------------------------------
+
+
+@rule("matmul")
+def _matmul(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    a, bm = op.operands
+    g = dy[0]
+    ta, tb = bool(op.attrs.get("transpose_a")), bool(op.attrs.get("transpose_b"))
+
+    def mm(p: Value, q: Value, tp: bool, tq: bool) -> Value:
+        return b.emit("matmul", p, q, name="MatMul", transpose_a=tp, transpose_b=tq)
+
+    if not ta and not tb:
+        return [mm(g, bm, False, True), mm(a, g, True, False)]
+    if not ta and tb:
+        return [mm(g, bm, False, False), mm(g, a, True, False)]
+    if ta and not tb:
+        return [mm(bm, g, False, True), mm(a, g, False, False)]
+    return [mm(bm, g, True, True), mm(g, a, True, True)]
+
+
+@rule("softmax")
+def _softmax(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    s, g = op.result, dy[0]
+    axis = s.type.rank - 1
+    sc = b.emit("sum", b.emit("mul", g, s, name="mul"), name="Sum", axes=axis, keepdims=True)
+    return [b.emit("mul", b.emit("sub", g, sc, name="sub"), s, name="mul")]
+
+
+@rule("log_softmax")
+def _log_softmax(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    g = dy[0]
+    sm = b.emit("exp", op.result, name="Exp")
+    sg = b.emit("sum", g, name="Sum", axes=g.type.rank - 1, keepdims=True)
+    return [b.emit("sub", g, b.emit("mul", sg, sm, name="mul"), name="sub")]
+
+
+@rule("l2_loss")
+def _l2_loss(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    return [b.emit("mul", op.operands[0], dy[0], name="mul")]
+
+
+@rule("softmax_xent")
+def _softmax_xent(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    logits = op.operands[0]
+    g_loss, g_grad = dy
+    backprop = op.results[1]
+
+    def bmul(vec: Value, mat: Value) -> Value:
+        return b.emit("mul", b.emit("expand_dims", vec, name="ExpandDims", axis=-1), mat, name="mul")
+
+    grad = bmul(g_loss, backprop)
+    if g_grad is not None and not is_zeros(g_grad):
+        sm = b.emit("softmax", logits, name="Softmax")
+        inner = b.emit("sum", b.emit("mul", g_grad, sm, name="mul"), name="Sum", axes=1, keepdims=True)
+        term = b.emit("mul", b.emit("sub", g_grad, inner, name="sub"), sm, name="mul")
+        grad = b.emit("add", grad, term, name="add")
+    neg_ls = b.emit("neg", b.emit("log_softmax", logits, name="LogSoftmax"), name="Neg")
+    return [grad, bmul(g_loss, neg_ls)]
