@@ -30,6 +30,10 @@ class SourceInfo:
     indent: int  # columns removed from every line by dedenting
     file_lines: tuple[str, ...]  # the original lines of the region (no newlines)
 
+    @property
+    def filename(self) -> str:
+        return self.file
+
     def file_line(self, line: int) -> int:
         """File line number of parsed-text line `line` (1-based)."""
         return self.first_line + line - 1
@@ -107,3 +111,7 @@ def _def_line_index(lines: list[str]) -> int:
         if ln.lstrip().startswith(("def ", "async def")):
             return i
     return 0
+
+
+# The name frontend/function.py uses.
+function_source = get_source

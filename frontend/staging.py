@@ -1,0 +1,362 @@
+"""Staging: interpret a user function's parse tree inside an active trace.
+
+gradc never runs the decorated function's bytecode. `stage_call` reads and fences its source,
+binds the arguments, and walks the body statement by statement: Python values are computed at
+compile time (so `if`/`for`/`while` on them are resolved and loops unrolled), and the real op
+functions, called on symbolic tensors, emit IR ops into the trace. Calls to the user's own
+helper functions are staged the same way (their errors point at their lines); library
+functions are simply called. Nested defs and lambdas become `StagedFunction`s, real Python
+callables, so `gradc.cond(p, lambda: a, lambda: b)` can call them.
+
+Every statement sets the builder's location; any error raised while running one keeps its
+type but gets TensorFlow's `in user code:` prefix naming the user's frames (once, at the
+innermost one).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from inspect import Parameter, Signature
+from types import FunctionType, MethodType
+from typing import Any
+
+from lark import Token, Tree
+
+from .errors import GradcLoopError, GradcSourceError, debug_enabled, is_user_error, user_code_error
+from .staging_expr import INPLACE, ExprEvaluator, truth
+from .staging_scope import CodeInfo, Frame, compiled, is_user_code
+
+# Generous: Python-valued while loops are unrolled, so this bounds compile time, not correctness.
+MAX_WHILE_ITERATIONS = int(os.environ.get("GRADC_MAX_WHILE_ITERATIONS", "100000"))
+
+_CO_NOT_STAGEABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+# The staged frames currently running, outermost first (for `in user code:` reports).
+_FRAMES: list[Frame] = []
+
+
+class _Return:
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+_BREAK = object()
+_CONTINUE = object()
+
+
+def stage_call(pyfunc: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """Stage `pyfunc(*args, **kwargs)` into the active trace and return its Python result.
+
+    Raises GradcSourceError when the source cannot be read and GradcSyntaxError when the
+    function uses unsupported Python; errors while staging keep their type, with the
+    user's frames prefixed to the message.
+    """
+    if isinstance(pyfunc, MethodType):
+        return stage_call(pyfunc.__func__, [pyfunc.__self__, *args], kwargs)
+    if not isinstance(pyfunc, FunctionType) or pyfunc.__name__ == "<lambda>":
+        return pyfunc(*args, **kwargs)  # a lambda's source is part of a line: just call it
+    info = compiled(pyfunc)
+    sig = inspect.signature(pyfunc, follow_wrapped=False)
+    bound = sig.bind(*args, **kwargs)
+    bound.apply_defaults()
+    name = pyfunc.__name__
+    frame = Frame(info, name, dict(bound.arguments), None, info.locals_of(info.funcdef))
+    return _INTERP.run_body(frame, info.funcdef.children[3])
+
+
+class StagedFunction:
+    """A nested def or lambda of a staged function: calling it stages its body."""
+
+    def __init__(self, interp: Interpreter, frame: Frame, node: Tree, name: str,
+                 signature: Signature) -> None:
+        self._interp = interp
+        self._frame = frame  # the defining frame: the closure
+        self._node = node
+        self.__name__ = self.__qualname__ = name
+        self.__signature__ = signature
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        bound = self.__signature__.bind(*args, **kwargs)
+        bound.apply_defaults()
+        outer = self._frame
+        frame = Frame(outer.info, self.__name__, dict(bound.arguments), outer,
+                      outer.info.locals_of(self._node))
+        if self._node.data == "funcdef":
+            return self._interp.run_body(frame, self._node.children[3])
+        return self._interp.run_body(frame, _lambda_suite(self._node))
+
+    def __repr__(self) -> str:
+        return f"<staged function {self.__name__}>"
+
+
+# lambda node id -> a one-statement suite `return <body>` (built once: nodes are cached by id).
+_LAMBDA_SUITES: dict[int, tuple[Tree, Tree]] = {}
+
+
+def _lambda_suite(node: Tree) -> Tree:
+    hit = _LAMBDA_SUITES.get(id(node))
+    if hit is None or hit[0] is not node:
+        body = node.children[1]
+        hit = _LAMBDA_SUITES[id(node)] = (node, Tree("suite", [Tree("return_stmt", [body], body.meta)]))
+    return hit[1]
+
+
+class Interpreter(ExprEvaluator):
+    """Statement half of the interpreter; one shared instance, state lives in frames."""
+
+    def run_body(self, frame: Frame, suite: Tree) -> Any:
+        _FRAMES.append(frame)
+        try:
+            flow = self.block(frame, suite.children)
+        finally:
+            _FRAMES.pop()
+        return flow.value if isinstance(flow, _Return) else None
+
+    def block(self, frame: Frame, stmts: list[Any]) -> Any:
+        for s in stmts:
+            flow = self.stmt(frame, s)
+            if flow is not None:
+                return flow
+        return None
+
+    def stmt(self, frame: Frame, node: Tree) -> Any:
+        frame.stmt, frame.call = node, None
+        self.set_loc(frame, node)
+        try:
+            return getattr(self, "s_" + node.data)(frame, node)
+        except Exception as e:
+            new = self.user_error(frame, node, e)
+            if new is e:
+                raise
+            if debug_enabled():
+                raise new from e
+            raise new from None
+
+    def user_error(self, frame: Frame, stmt: Tree, e: Exception) -> BaseException:
+        if is_user_error(e):
+            return e
+        node = getattr(e, "_gradc_node", None) or stmt
+        outer = _FRAMES[: _FRAMES.index(frame)] if frame in _FRAMES else []
+        frames = [(f.info.site(f.call or f.stmt or f.info.funcdef), f.name) for f in outer]
+        frames.append((frame.info.site(node), frame.name))
+        return user_code_error(frames, e)
+
+    # -- simple statements ----------------------------------------------------------------
+    def s_simple_stmt(self, frame: Frame, node: Tree) -> Any:
+        return self.block(frame, node.children)
+
+    def s_expr_stmt(self, frame: Frame, node: Tree) -> Any:
+        self.eval(frame, node.children[0])
+
+    def s_assign_stmt(self, frame: Frame, node: Tree) -> Any:
+        return self.stmt_inner(frame, node.children[0])
+
+    def stmt_inner(self, frame: Frame, node: Tree) -> Any:
+        return getattr(self, "s_" + node.data)(frame, node)
+
+    def s_assign(self, frame: Frame, node: Tree) -> Any:
+        value = self.eval(frame, node.children[-1])
+        for target in node.children[:-1]:
+            self.assign(frame, target, value)
+
+    def s_annassign(self, frame: Frame, node: Tree) -> Any:
+        if node.children[2] is not None:  # the annotation itself is not evaluated
+            self.assign(frame, node.children[0], self.eval(frame, node.children[2]))
+
+    def s_augassign(self, frame: Frame, node: Tree) -> Any:
+        target, op, rhs = node.children
+        opfn = INPLACE[str(op.children[0])]
+        if target.data == "var":
+            current = self.eval(frame, target)
+            value = self.eval(frame, rhs)
+            self.set_loc(frame, node)
+            frame.locals[str(target.children[0].children[0])] = opfn(current, value)
+        elif target.data == "getitem":
+            obj = self.eval(frame, target.children[0])
+            key = self.subscript(frame, target.children[1])
+            value = self.eval(frame, rhs)
+            self.set_loc(frame, node)
+            obj[key] = opfn(obj[key], value)
+        elif target.data == "getattr":
+            obj = self.eval(frame, target.children[0])
+            attr = str(target.children[1].children[0])
+            value = self.eval(frame, rhs)
+            self.set_loc(frame, node)
+            setattr(obj, attr, opfn(getattr(obj, attr), value))
+        else:
+            raise SyntaxError("illegal expression for augmented assignment")
+
+    def assign(self, frame: Frame, target: Any, value: Any) -> None:
+        kind = target.data
+        if kind == "var":
+            frame.locals[str(target.children[0].children[0])] = value
+        elif kind in ("tuple", "list", "exprlist", "testlist_tuple"):
+            self.unpack(frame, target.children, value)
+        elif kind == "getitem":
+            obj = self.eval(frame, target.children[0])
+            obj[self.subscript(frame, target.children[1])] = value
+        elif kind == "getattr":
+            setattr(self.eval(frame, target.children[0]), str(target.children[1].children[0]), value)
+        else:
+            raise SyntaxError(f"cannot assign to {kind.replace('_', ' ')}")
+
+    def unpack(self, frame: Frame, targets: list[Any], value: Any) -> None:
+        items = list(value)  # a tensor of static shape unpacks along its first axis
+        stars = [i for i, t in enumerate(targets) if t.data == "star_expr"]
+        if not stars:
+            if len(items) != len(targets):
+                many = len(items) > len(targets)
+                raise ValueError(f"too many values to unpack (expected {len(targets)})" if many else
+                                 f"not enough values to unpack (expected {len(targets)}, got {len(items)})")
+            for t, v in zip(targets, items, strict=True):
+                self.assign(frame, t, v)
+            return
+        s, after = stars[0], len(targets) - stars[0] - 1
+        if len(items) < s + after:
+            raise ValueError(f"not enough values to unpack (expected at least {s + after}, got {len(items)})")
+        for t, v in zip(targets[:s], items[:s], strict=True):
+            self.assign(frame, t, v)
+        self.assign(frame, targets[s].children[0], items[s: len(items) - after])
+        for t, v in zip(targets[s + 1:], items[len(items) - after:], strict=True):
+            self.assign(frame, t, v)
+
+    def s_return_stmt(self, frame: Frame, node: Tree) -> Any:
+        value = node.children[0]
+        return _Return(None if value is None else self.eval(frame, value))
+
+    def s_pass_stmt(self, frame: Frame, node: Tree) -> Any:
+        return None
+
+    def s_break_stmt(self, frame: Frame, node: Tree) -> Any:
+        return _BREAK
+
+    def s_continue_stmt(self, frame: Frame, node: Tree) -> Any:
+        return _CONTINUE
+
+    def s_assert_stmt(self, frame: Frame, node: Tree) -> Any:
+        test, msg = node.children
+        if not truth(self.eval(frame, test), test, "assert"):
+            raise AssertionError(*(() if msg is None else (self.eval(frame, msg),)))
+
+    def s_raise_stmt(self, frame: Frame, node: Tree) -> Any:
+        exc, cause = node.children
+        if exc is None:
+            raise RuntimeError("No active exception to reraise")
+        err = self.eval(frame, exc)
+        err = err() if isinstance(err, type) else err
+        if cause is not None:
+            raise err from self.eval(frame, cause)
+        raise err
+
+    # -- compound statements ----------------------------------------------------------------
+    def s_if_stmt(self, frame: Frame, node: Tree) -> Any:
+        cond, body, elifs, other = node.children
+        if truth(self.eval(frame, cond), cond, "if"):
+            return self.block(frame, body.children)
+        for branch in elifs.children:
+            c, b = branch.children
+            self.set_loc(frame, branch)
+            if truth(self.eval(frame, c), c, "elif"):
+                return self.block(frame, b.children)
+        return None if other is None else self.block(frame, other.children)
+
+    def s_for_stmt(self, frame: Frame, node: Tree) -> Any:
+        target, iterable, body, other = node.children
+        it = iter(self.eval(frame, iterable))
+        while True:
+            self.set_loc(frame, iterable)  # tensors iterate by indexing: ops at the `in` clause
+            try:
+                item = next(it)
+            except StopIteration:
+                break
+            self.assign(frame, target, item)
+            flow = self.block(frame, body.children)
+            if flow is _BREAK:
+                return None
+            if isinstance(flow, _Return):
+                return flow
+        return None if other is None else self.block(frame, other.children)
+
+    def s_while_stmt(self, frame: Frame, node: Tree) -> Any:
+        cond, body, other = node.children
+        count = 0
+        while truth(self.eval(frame, cond), cond, "while"):
+            count += 1
+            if count > MAX_WHILE_ITERATIONS:
+                err = GradcLoopError(
+                    f"this while loop ran more than {MAX_WHILE_ITERATIONS} iterations while compiling "
+                    "(gradc unrolls loops on Python values). Check that its condition changes, or raise "
+                    "the cap with GRADC_MAX_WHILE_ITERATIONS.")
+                err._gradc_node = cond  # type: ignore[attr-defined]
+                raise err
+            flow = self.block(frame, body.children)
+            if flow is _BREAK:
+                return None
+            if isinstance(flow, _Return):
+                return flow
+            self.set_loc(frame, node)
+        return None if other is None else self.block(frame, other.children)
+
+    def s_funcdef(self, frame: Frame, node: Tree) -> Any:
+        name = str(node.children[0].children[0])
+        frame.locals[name] = StagedFunction(self, frame, node, name, self.signature(frame, node.children[1]))
+
+    # -- functions ----------------------------------------------------------------------------
+    def make_lambda(self, frame: Frame, node: Tree) -> Any:
+        return StagedFunction(self, frame, node, "<lambda>", self.signature(frame, node.children[0]))
+
+    def signature(self, frame: Frame, params: Tree | None) -> Signature:
+        """The Signature of a nested def/lambda; defaults are evaluated now, as Python does."""
+        out: list[Parameter] = []
+        kind = [Parameter.POSITIONAL_OR_KEYWORD]
+
+        def add(p: Any, k: Any) -> None:
+            default = Parameter.empty
+            if p.data in ("paramvalue", "lambda_paramvalue"):
+                p, default = p.children[0], self.eval(frame, p.children[1])
+            if p.data == "typedparam":
+                p = p.children[0]
+            out.append(Parameter(str(p.children[0]), k, default=default))
+
+        def walk(items: list[Any]) -> None:
+            for p in items:
+                if p is None:
+                    continue
+                if isinstance(p, Token):  # the `/` marker: everything so far is positional-only
+                    out[:] = [q.replace(kind=Parameter.POSITIONAL_ONLY) for q in out]
+                elif p.data in ("starparams", "lambda_starparams"):
+                    first = p.children[0]
+                    if first is not None and first.data in ("starparam", "name"):
+                        star = first.children[0] if first.data == "starparam" else first
+                        add(star, Parameter.VAR_POSITIONAL)
+                    kind[0] = Parameter.KEYWORD_ONLY
+                    walk(p.children[1:])
+                elif p.data == "poststarparams":
+                    walk(p.children)
+                elif p.data in ("kwparams", "lambda_kwparams"):
+                    add(p.children[0], Parameter.VAR_KEYWORD)
+                else:
+                    add(p, kind[0])
+
+        if params is not None:
+            walk(params.children)
+        return Signature(out)
+
+    def call(self, frame: Frame, node: Tree, fn: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        target = fn.__func__ if isinstance(fn, MethodType) else fn
+        if (isinstance(target, FunctionType) and target.__name__ != "<lambda>"
+                and not target.__code__.co_flags & _CO_NOT_STAGEABLE and is_user_code(target)):
+            try:
+                compiled(target)
+            except GradcSourceError:
+                return fn(*args, **kwargs)  # e.g. exec'd helper: run it as plain Python
+            return stage_call(fn, args, kwargs)
+        return fn(*args, **kwargs)
+
+
+_INTERP = Interpreter()
+
+__all__ = ["stage_call", "StagedFunction", "CodeInfo", "MAX_WHILE_ITERATIONS"]
