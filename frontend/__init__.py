@@ -20,3 +20,6 @@ bool = DType.bool  # noqa: A001  (tf.bool)
 dtypes = DType
 
 __version__ = "0.1.0"
+
+from .function import GradcFunction, TensorSpec, function  # noqa: E402,F401
+from .gradients_api import AggregationMethod, UnconnectedGradients, gradients, hessians  # noqa: E402,F401

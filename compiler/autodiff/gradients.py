@@ -67,6 +67,25 @@ def gradients(
     """Append the gradient ops of sum(grad_ys * ys) w.r.t. each x; return one entry per x."""
     ys, xs = list(ys), list(xs)
     grad_list = [None] * len(ys) if grad_ys is None else list(grad_ys)
+    start = len(b.fn.ops)
+    try:
+        return _gradients(b, ys, xs, grad_list, name, gate_gradients, aggregation_method,
+                          stop_gradients, unconnected_gradients)
+    finally:
+        b.fn.autodiff_ops.update(op.name for op in b.fn.ops[start:])
+
+
+def _gradients(
+    b: Builder,
+    ys: list[Value],
+    xs: list[Value],
+    grad_list: list[Value | np.ndarray | None],
+    name: str | None,
+    gate_gradients: bool,
+    aggregation_method: Any,
+    stop_gradients: Sequence[Value],
+    unconnected_gradients: str,
+) -> list[Value | None]:
     with b.name_scope("gradients" if name is None else name):
         seeds = _default_grad_ys(b, grad_list, ys)
         uses: dict[Value, list[Op]] = b.fn.users()

@@ -89,8 +89,8 @@ class Builder:
 
     def constant(self, value: Any, dtype: DType | None = None, name: str = "Const") -> Value:
         arr = np.asarray(value, dtype=None if dtype is None else dtype.np)
-        if dtype is None:
-            arr = _default_cast(arr)
+        if dtype is None and not isinstance(value, (np.ndarray, np.generic)):
+            arr = _default_cast(arr)  # Python numbers: float32/int32, as TF converts them
         return self.emit("constant", name=name, value=arr)
 
     def add_arg(self, name: str, type: TensorType) -> Value:

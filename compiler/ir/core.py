@@ -96,6 +96,8 @@ class Function:
     outputs: list[Value] = field(default_factory=list)
     # TensorFlow's `_names_in_use`: lower-cased name -> count, shared by ops and name scopes.
     names_in_use: dict[str, int] = field(default_factory=dict)
+    # Names of the ops autodiff added (dumps show the staged program without them as `ir`).
+    autodiff_ops: set[str] = field(default_factory=set)
 
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
         """TensorFlow's Graph.unique_name: case-insensitive uniqueness with `_N` suffixes."""

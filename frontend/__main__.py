@@ -1,0 +1,7 @@
+"""`python -m gradc` runs the gradc command line."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

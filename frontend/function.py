@@ -1,0 +1,311 @@
+"""`gradc.function`: trace once per input signature, optimise, compile natively, call.
+
+A call computes a cheap signature key from its arguments (shape and dtype per array, value
+per Python scalar). A miss stages the Python function into IR (frontend.staging), runs the
+pass pipeline and JIT-compiles it; a hit goes straight to the native entry point. Results
+come back as NumPy arrays in the function's own nesting of lists, tuples and None.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from gradc.compiler.ir.builder import Builder
+from gradc.compiler.ir.core import Function, Loc, Value
+from gradc.compiler.ir.types import DType, TensorType
+
+from .tensor import EagerTensor, Result, Tensor
+from .tracing import Trace, current, to_value, tracing, wrap
+
+STAGES = ("source", "ir", "autodiff", "optimized", "llvm", "llvm-opt", "asm", "mlir")
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """The shape (None for any size) and dtype an argument must have."""
+
+    shape: tuple[int | None, ...]
+    dtype: DType = DType.float32
+    name: str | None = None
+
+    def __init__(self, shape: Sequence[int | None], dtype: Any = DType.float32, name: str | None = None):
+        object.__setattr__(self, "shape", tuple(None if d is None else int(d) for d in shape))
+        object.__setattr__(self, "dtype", DType.coerce(dtype))
+        object.__setattr__(self, "name", name)
+
+    def accepts(self, arr: np.ndarray) -> bool:
+        return (
+            arr.ndim == len(self.shape)
+            and all(s is None or s == d for s, d in zip(self.shape, arr.shape))
+            and DType.from_np(arr.dtype) == self.dtype
+        )
+
+
+# -- argument flattening ---------------------------------------------------------------------------
+
+
+def _flatten_args(args: Sequence[Any]) -> tuple[tuple[Any, ...], list[np.ndarray]]:
+    """Split call arguments into a hashable key and the list of array leaves."""
+    arrays: list[np.ndarray] = []
+
+    def key(a: Any) -> Any:
+        if isinstance(a, EagerTensor):
+            a = a.array
+        if isinstance(a, np.ndarray):
+            DType.from_np(a.dtype)  # unsupported dtypes fail here, before any tracing
+            arrays.append(a)
+            return ("T", a.shape, a.dtype.str)
+        if isinstance(a, np.generic):
+            arrays.append(np.asarray(a))
+            return ("T", (), a.dtype.str)
+        if isinstance(a, (list, tuple)):
+            return (type(a).__name__, tuple(key(v) for v in a))
+        if isinstance(a, Tensor):
+            raise TypeError("a symbolic Tensor cannot be passed to a compiled function from outside a trace")
+        if a is None or isinstance(a, (bool, int, float, str)):
+            return ("P", type(a).__name__, a)
+        raise TypeError(f"unsupported argument type {type(a).__name__} for a gradc function")
+
+    k = tuple(key(a) for a in args)
+    return k, arrays
+
+
+def _placeholders(b: Builder, names: list[str], args: Sequence[Any]) -> list[Any]:
+    """Rebuild the arguments with a placeholder (function argument) per array leaf."""
+
+    def build(a: Any, name: str) -> Any:
+        if isinstance(a, EagerTensor):
+            a = a.array
+        if isinstance(a, (np.ndarray, np.generic)):
+            arr = np.asarray(a)
+            return wrap(b.add_arg(name, TensorType(tuple(arr.shape), DType.from_np(arr.dtype))))
+        if isinstance(a, (list, tuple)):
+            return type(a)(build(v, f"{name}_{i}") for i, v in enumerate(a))
+        return a
+
+    return [build(a, n) for a, n in zip(args, names)]
+
+
+# -- output structure -------------------------------------------------------------------------------
+
+
+def _flatten_result(obj: Any, outs: list[Value]) -> Any:
+    """Replace each tensor leaf of the result by its output index; keep lists/tuples/None."""
+    if obj is None or isinstance(obj, (bool, int, float, str)) and not isinstance(obj, np.generic):
+        if obj is None:
+            return None
+        outs.append(to_value(obj))
+        return ("out", len(outs) - 1)
+    if isinstance(obj, tuple):
+        return tuple(_flatten_result(o, outs) for o in obj)
+    if isinstance(obj, list):
+        return [_flatten_result(o, outs) for o in obj]
+    if isinstance(obj, dict):
+        return {k: _flatten_result(v, outs) for k, v in obj.items()}
+    outs.append(to_value(obj))
+    return ("out", len(outs) - 1)
+
+
+def _rebuild(template: Any, results: list[np.ndarray]) -> Any:
+    if template is None:
+        return None
+    if isinstance(template, tuple) and len(template) == 2 and template[0] == "out":
+        return results[template[1]].view(Result)
+    if isinstance(template, tuple):
+        return tuple(_rebuild(t, results) for t in template)
+    if isinstance(template, list):
+        return [_rebuild(t, results) for t in template]
+    if isinstance(template, dict):
+        return {k: _rebuild(v, results) for k, v in template.items()}
+    raise AssertionError(template)
+
+
+# -- compiled entries -------------------------------------------------------------------------------
+
+
+@dataclass
+class Compiled:
+    """One traced and compiled signature."""
+
+    ir: Function
+    template: Any
+    run: Callable[..., list[np.ndarray]]
+    stages: dict[str, str] = field(default_factory=dict)
+
+
+class GradcFunction:
+    """A Python function compiled by gradc per input signature (TF's tf.function)."""
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        input_signature: Sequence[TensorSpec] | None = None,
+        fastmath: bool = False,
+        interpret: bool = False,
+        pipeline: str | None = None,
+    ) -> None:
+        self.python_function = func
+        self.input_signature = None if input_signature is None else list(input_signature)
+        self.fastmath = fastmath
+        self.interpret = interpret
+        self.pipeline = pipeline
+        self._cache: dict[Any, Compiled] = {}
+        functools.update_wrapper(self, func)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if current() is not None:
+            # Called from another staged function: inline it into that trace.
+            from .staging import stage_call
+
+            return stage_call(self.python_function, list(args), kwargs)
+        if kwargs:
+            args = self._bind(args, kwargs)
+        key, arrays = _flatten_args(args)
+        entry = self._cache.get(key)
+        if entry is None:
+            self._check_signature(arrays)
+            entry = self._compile(args)
+            self._cache[key] = entry
+        return _rebuild(entry.template, entry.run(*arrays))
+
+    def _bind(self, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        import inspect
+
+        sig = inspect.signature(self.python_function)
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return tuple(bound.arguments.values())
+
+    def _check_signature(self, arrays: list[np.ndarray]) -> None:
+        if self.input_signature is None:
+            return
+        if len(arrays) != len(self.input_signature):
+            raise TypeError(
+                f"{self.__name__} takes {len(self.input_signature)} tensor arguments "
+                f"(input_signature), got {len(arrays)}"
+            )
+        for i, (spec, a) in enumerate(zip(self.input_signature, arrays)):
+            if not spec.accepts(a):
+                want = tuple("None" if d is None else d for d in spec.shape)
+                raise ValueError(
+                    f"argument {i} of {self.__name__}: expected shape {want} dtype "
+                    f"{spec.dtype.name} (input_signature), got shape {a.shape} dtype {a.dtype}"
+                )
+
+    def trace(self, args: Sequence[Any]) -> tuple[Function, Any]:
+        """Stage the function for these arguments into IR (forward ops and gradients)."""
+        import inspect
+
+        from .source import get_source
+        from .staging import stage_call
+
+        src = get_source(self.python_function)
+        fn = Function(self.python_function.__name__)
+        b = Builder(fn, Loc(src.file, src.first_line, 1))
+        params = list(inspect.signature(self.python_function).parameters)
+        names = [params[i] if i < len(params) else f"arg{i}" for i in range(len(args))]
+        tr = Trace(fn, b)
+        with tracing(tr):
+            staged_args = _placeholders(b, names, args)
+            result = stage_call(self.python_function, staged_args, {})
+            outs: list[Value] = []
+            template = _flatten_result(result, outs)
+        fn.outputs = outs
+        return fn, template
+
+    def _compile(self, args: Sequence[Any], capture: bool = False) -> Compiled:
+        from gradc.compiler.ir.printer import print_function
+        from gradc.compiler.passes import PassManager, default_pipeline, parse_pipeline
+        from gradc.runtime.interpreter import interpret
+
+        fn, template = self.trace(args)
+        stages: dict[str, str] = {}
+        if capture:
+            stages["autodiff"] = print_function(fn)
+            stages["ir"] = print_function(_forward_view(fn))
+        passes = parse_pipeline(self.pipeline) if self.pipeline else default_pipeline()
+
+        def dump(name: str, f: Function) -> None:
+            stages[name] = print_function(f)
+
+        PassManager(passes, verify=True, dump=dump if capture else None).run(fn)
+        if capture:
+            stages["optimized"] = print_function(fn)
+        if self.interpret:
+            return Compiled(fn, template, lambda *a: interpret(fn, a), stages)
+        from gradc.runtime.jit import compile_function
+
+        native = compile_function(fn, fastmath=self.fastmath)
+        if capture:
+            stages["llvm"] = native.llvm_ir
+            stages["llvm-opt"] = native.llvm_opt_ir
+            stages["asm"] = native.asm
+        return Compiled(fn, template, native, stages)
+
+    def lower(self, *args: Any) -> Lowered:
+        """Compile for these arguments and keep every stage's text (`.as_text(stage)`)."""
+        from .source import get_source
+
+        entry = self._compile(args, capture=True)
+        entry.stages["source"] = "\n".join(get_source(self.python_function).file_lines) + "\n"
+        return Lowered(entry)
+
+    def get_concrete_function(self, *args: Any) -> Lowered:
+        return self.lower(*args)
+
+
+def _forward_view(fn: Function) -> Function:
+    """The staged function without the ops autodiff added (the `ir` stage of dumps)."""
+    keep = [op for op in fn.ops if op.name not in fn.autodiff_ops]
+    defined = {id(a) for a in fn.args} | {id(r) for op in keep for r in op.results}
+    ops = [op for op in keep if all(id(v) in defined for v in op.operands)]
+    defined = {id(a) for a in fn.args} | {id(r) for op in ops for r in op.results}
+    view = Function(fn.name, list(fn.args), ops, [v for v in fn.outputs if id(v) in defined])
+    return view
+
+
+class Lowered:
+    """Texts of every compilation stage for one signature."""
+
+    def __init__(self, entry: Compiled) -> None:
+        self.entry = entry
+
+    @property
+    def stages(self) -> list[str]:
+        return list(self.entry.stages)
+
+    def as_text(self, stage: str = "optimized") -> str:
+        if stage == "mlir" and "mlir" not in self.entry.stages:
+            from gradc.compiler.lowering.mlir import emit_mlir
+
+            self.entry.stages["mlir"] = emit_mlir(self.entry.ir)
+        if stage not in self.entry.stages:
+            raise ValueError(f"unknown stage {stage!r}; stages: {', '.join(self.entry.stages)}")
+        return self.entry.stages[stage]
+
+    def __call__(self, *arrays: Any) -> Any:
+        _, leaves = _flatten_args(arrays)
+        return _rebuild(self.entry.template, self.entry.run(*leaves))
+
+
+def function(
+    func: Callable[..., Any] | None = None,
+    input_signature: Sequence[TensorSpec] | None = None,
+    jit_compile: bool | None = None,
+    reduce_retracing: bool = False,
+    fastmath: bool = False,
+    interpret: bool = False,
+    pipeline: str | None = None,
+    **ignored: Any,
+) -> Any:
+    """Decorator: compile `func` to native code per input signature (TF's tf.function)."""
+    del jit_compile, reduce_retracing, ignored  # always compiled; accepted for TF compatibility
+
+    def wrap_fn(f: Callable[..., Any]) -> GradcFunction:
+        return GradcFunction(f, input_signature, fastmath=fastmath, interpret=interpret, pipeline=pipeline)
+
+    return wrap_fn(func) if func is not None else wrap_fn
