@@ -20,6 +20,7 @@ from llvmlite import ir
 from .common import F64, PTR, VOID, Ctx, gep, i64, load, mem_type, memset0, reg_type, store
 from .loops import coalesce, loop, nest, offset
 from .scalar import EMITTERS, const, np_max, np_min
+from .scalar_unary import float_to_int
 
 _ids = itertools.count()
 
@@ -131,7 +132,7 @@ def _reduce(ctx: Ctx, b: ir.IRBuilder, op: Op, spec: Reduce, out: ir.Value, x: i
         if spec.mean:
             acc = b.fdiv(acc, const(acc_ty, float(count)), flags=ctx.fm)
             if acc_ty is F64 and not dt.is_float:
-                acc = b.fptosi(acc, reg_type(dt))
+                acc = float_to_int(b, acc, reg_type(dt))
         return acc
 
     if xt.rank and (xt.rank - 1) in axes or acc_ty is not reg_type(dt):

@@ -112,9 +112,13 @@ def _cast(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
         return b.sitofp(x, dst_ty)
     if src.is_int and out.is_int:
         return b.sext(x, dst_ty) if dst_ty.width > x.type.width else b.trunc(x, dst_ty)
-    # float -> int truncates toward zero; NaN / out of range give INT_MIN as on x86 (and NumPy
-    # there), instead of LLVM's poison.
-    w = dst_ty.width
+    return float_to_int(b, x, dst_ty)
+
+
+def float_to_int(b: B, x: ir.Value, ty: ir.IntType) -> ir.Value:
+    """Truncate toward zero; NaN / out of range give INT_MIN as on x86 (and so in NumPy there)
+    instead of LLVM's poison."""
+    w = ty.width
     lo, hi = const(x.type, -(2.0 ** (w - 1))), const(x.type, 2.0 ** (w - 1))
     ok = b.and_(b.fcmp_ordered(">=", x, lo), b.fcmp_ordered("<", x, hi))
-    return b.select(ok, b.fptosi(x, dst_ty), const(dst_ty, -(2 ** (w - 1))))
+    return b.select(ok, b.fptosi(x, ty), const(ty, -(2 ** (w - 1))))
