@@ -117,3 +117,14 @@ def user_code_error(frames: Sequence[tuple[Site, str]], e: BaseException) -> Bas
         new.__cause__ = e if debug_enabled() else None
         new.__suppress_context__ = True
     return new
+
+
+def hide_internal_frames(e: BaseException) -> BaseException:
+    """For the outermost gradc entry point: drop gradc's own frames from a user error's traceback.
+
+    `raise hide_internal_frames(e)` shows the user's call and the `in user code:` message only,
+    unless GRADC_DEBUG=1.
+    """
+    if is_user_error(e) and not debug_enabled():
+        return e.with_traceback(None)
+    return e

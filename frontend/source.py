@@ -65,7 +65,9 @@ def get_source(func: FunctionType) -> SourceInfo:
     code = func.__code__
     name = getattr(func, "__qualname__", func.__name__)
     try:
-        lines, first = inspect.getsourcelines(func)
+        # The code object, not the function: inspect would follow `__wrapped__` to another
+        # function's source (functools.wraps), which we would then run with the wrong scope.
+        lines, first = inspect.getsourcelines(code)
     except (OSError, TypeError) as e:
         raise GradcSourceError(
             f"cannot read the source of function '{name}' (defined in {code.co_filename}): {e}. "

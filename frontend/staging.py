@@ -277,7 +277,9 @@ class Interpreter(AssignMixin):
     def call(self, frame: Frame, node: Tree, fn: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         target = fn.__func__ if isinstance(fn, MethodType) else fn
         if (isinstance(target, FunctionType) and target.__name__ != "<lambda>"
-                and not target.__code__.co_flags & _CO_NOT_STAGEABLE and is_user_code(target)):
+                and not target.__code__.co_flags & _CO_NOT_STAGEABLE
+                and "__class__" not in target.__code__.co_freevars  # zero-argument super()
+                and is_user_code(target)):
             try:
                 compiled(target)
             except GradcSourceError:

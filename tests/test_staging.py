@@ -11,7 +11,7 @@ from gradc.compiler.errors import ShapeError
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function
 from gradc.compiler.ir.types import DType, TensorType
-from gradc.errors import GradcLoopError, GradcSyntaxError
+from gradc.errors import GradcLoopError, GradcSourceError, GradcSyntaxError
 from gradc.staging import StagedFunction, stage_call
 from gradc.tensor import Tensor, TensorBoolError
 from gradc.tracing import Trace, tracing, wrap
@@ -249,3 +249,39 @@ def test_exec_helpers_fall_back_to_a_plain_call() -> None:
     finally:
         del calls_exec_helper.__globals__["twice"]
     assert [op.name for op in ops(fn, "mul")] == ["mul"]
+    with pytest.raises(GradcSourceError, match="exec"):  # but the compiled function itself needs source
+        stage(ns["twice"])
+
+
+def _logged(f):
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return f(*args, **kwargs) + 1.0
+
+    return wrapper
+
+
+@_logged
+def wrapped_helper(a):
+    return a * 2.0
+
+
+def calls_wrapped(x):
+    return wrapped_helper(x)
+
+
+def test_wrapped_helpers_run_the_wrapper_then_the_wrapped_function() -> None:
+    fn, _ = stage(calls_wrapped)
+    assert [op.opdef for op in fn.ops if op.opdef != "constant"] == ["mul", "add"]
+    assert ops(fn, "mul")[0].loc.line == line_of(wrapped_helper, "a * 2.0")
+    assert ops(fn, "add")[0].loc.line == line_of(_logged, "+ 1.0")
+
+
+def test_debug_mode_keeps_the_original_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRADC_DEBUG", "1")
+    with pytest.raises(TensorBoolError) as ei:
+        stage(tensor_in_if)
+    assert isinstance(ei.value.__cause__, TensorBoolError)
+    assert not str(ei.value.__cause__).startswith("in user code")
