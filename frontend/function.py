@@ -9,6 +9,7 @@ come back as NumPy arrays in the function's own nesting of lists, tuples and Non
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -147,12 +148,16 @@ class GradcFunction:
         fastmath: bool = False,
         interpret: bool = False,
         pipeline: str | None = None,
+        verify: bool = False,
     ) -> None:
         self.python_function = func
         self.input_signature = None if input_signature is None else list(input_signature)
         self.fastmath = fastmath
         self.interpret = interpret
         self.pipeline = pipeline
+        # GRADC_VERIFY=1: every compile checks print(parse(print(f))) == print(f), every call
+        # compares native results with the NumPy reference interpreter (a debugging mode).
+        self.verify = verify or os.environ.get("GRADC_VERIFY") == "1"
         self._cache: dict[Any, Compiled] = {}
         functools.update_wrapper(self, func)
 
@@ -240,6 +245,9 @@ class GradcFunction:
         from gradc.runtime.jit import compile_function
 
         native = compile_function(fn, fastmath=self.fastmath)
+        if self.verify:
+            _check_round_trip(fn)
+            native = _Checked(fn, native)
         if capture:
             stages["llvm"] = native.llvm_ir
             stages["llvm-opt"] = native.llvm_opt_ir
@@ -266,6 +274,44 @@ def _forward_view(fn: Function) -> Function:
     defined = {id(a) for a in fn.args} | {id(r) for op in ops for r in op.results}
     view = Function(fn.name, list(fn.args), ops, [v for v in fn.outputs if id(v) in defined])
     return view
+
+
+def _check_round_trip(fn: Function) -> None:
+    from gradc.compiler.errors import InternalError
+    from gradc.compiler.ir.parser import parse_function
+    from gradc.compiler.ir.printer import print_function
+
+    text = print_function(fn)
+    again = print_function(parse_function(text))
+    if again != text:
+        raise InternalError(f"IR text does not round-trip for {fn.name}:\n{text}\n---\n{again}")
+
+
+class _Checked:
+    """Runs the native code and the reference interpreter; raises if they disagree."""
+
+    def __init__(self, fn: Function, native: Callable[..., list[np.ndarray]]) -> None:
+        self.fn = fn
+        self.native = native
+        for attr in ("llvm_ir", "llvm_opt_ir", "asm"):
+            setattr(self, attr, getattr(native, attr))
+
+    def __call__(self, *arrays: np.ndarray) -> list[np.ndarray]:
+        from gradc.compiler.errors import InternalError
+        from gradc.runtime.interpreter import interpret
+
+        got = self.native(*arrays)
+        want = interpret(self.fn, arrays)
+        for i, (g, w) in enumerate(zip(got, want)):
+            same = g.shape == w.shape and g.dtype == w.dtype and (
+                np.array_equal(g, w) if g.dtype.kind in "biu"
+                else np.allclose(g, w, rtol=2e-6 if g.dtype == np.float64 else 2e-5, atol=1e-6, equal_nan=True)
+                and np.array_equal(np.isnan(g), np.isnan(w))
+            )
+            if not same:
+                raise InternalError(f"native output {i} of {self.fn.name} differs from the interpreter:\n"
+                                    f"native {g!r}\ninterpreter {w!r}")
+        return got
 
 
 class Lowered:
@@ -300,12 +346,14 @@ def function(
     fastmath: bool = False,
     interpret: bool = False,
     pipeline: str | None = None,
+    verify: bool = False,
     **ignored: Any,
 ) -> Any:
     """Decorator: compile `func` to native code per input signature (TF's tf.function)."""
     del jit_compile, reduce_retracing, ignored  # always compiled; accepted for TF compatibility
 
     def wrap_fn(f: Callable[..., Any]) -> GradcFunction:
-        return GradcFunction(f, input_signature, fastmath=fastmath, interpret=interpret, pipeline=pipeline)
+        return GradcFunction(f, input_signature, fastmath=fastmath, interpret=interpret, pipeline=pipeline,
+                             verify=verify)
 
     return wrap_fn(func) if func is not None else wrap_fn

@@ -30,6 +30,7 @@ def main() -> int:
     baseline = int((ROOT / "tests" / "conformance_baseline.txt").read_text().split()[0])
     for line in lines[:-1]:
         print("  " + line)
+    print(lines[-1])
     print(f"conformance ratchet: {passed} of {passed + failed} public cases match TensorFlow "
           f"(baseline {baseline})")
     return 0 if passed >= baseline else 1
