@@ -172,8 +172,13 @@ class GradcFunction:
         key, arrays = _flatten_args(args)
         entry = self._cache.get(key)
         if entry is None:
-            self._check_signature(arrays)
-            entry = self._compile(args)
+            try:
+                self._check_signature(arrays)
+                entry = self._compile(args)
+            except Exception as e:
+                from .errors import hide_internal_frames
+
+                raise hide_internal_frames(e) from None
             self._cache[key] = entry
         return _rebuild(entry.template, entry.run(*arrays))
 

@@ -56,6 +56,9 @@ class TensorBoolError(TypeError):
         )
 
 
+OperatorNotAllowedInGraphError = TensorBoolError  # TensorFlow's name for the same mistake
+
+
 class _Operators:
     """Python operators shared by Tensor and EagerTensor (TF's op names for each)."""
 

@@ -8,6 +8,8 @@ fast-math flags and the target machine fuses only `contract`-flagged operations.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import itertools
 import threading
 from typing import Any
@@ -16,6 +18,7 @@ import llvmlite.binding as llvm
 import numpy as np
 from gradc.compiler.ir.core import Function
 from gradc.compiler.lowering.llvm import LoweredModule, lower
+from gradc.compiler.lowering.llvm.common import LIBM_FUNCTIONS, LIBM_PREFIX
 from gradc.compiler.lowering.llvm.module import symbol_for
 
 from .abi import Caller, Signature
@@ -34,11 +37,20 @@ def _engine() -> tuple[llvm.ExecutionEngine, llvm.TargetMachine]:
         features = llvm.get_host_cpu_features().flatten()
         tm = target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=features, opt=3,
                                           jit=True)
+        _map_libm()
         empty = llvm.parse_assembly("")
         empty.triple = tm.triple
         _state["tm"] = tm
         _state["engine"] = llvm.create_mcjit_compiler(empty, tm)
     return _state["engine"], _state["tm"]
+
+
+def _map_libm() -> None:
+    """Resolve the lowering's private `gradc.<fn>` math aliases to the process's libm."""
+    libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+    for name in LIBM_FUNCTIONS:
+        for sym in (name, name + "f"):
+            llvm.add_symbol(LIBM_PREFIX + sym, ctypes.cast(getattr(libm, sym), ctypes.c_void_p).value)
 
 
 def optimize(mod: llvm.ModuleRef, tm: llvm.TargetMachine) -> None:

@@ -48,7 +48,7 @@ def slice_attrs(shape: tuple[int, ...], key: Any) -> dict[str, Any]:
     rank = len(shape)
     if consuming > rank:
         raise ShapeError(f"Index out of range using input dim {rank}; input has only {rank} dims")
-    if Ellipsis not in items:
+    if not any(it is Ellipsis for it in items):  # `in` would call a tensor's __eq__
         items.append(Ellipsis)  # trailing dims are taken whole
     begin: list[int] = []
     end: list[int] = []

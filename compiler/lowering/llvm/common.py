@@ -19,6 +19,9 @@ F32 = ir.FloatType()
 F64 = ir.DoubleType()
 PTR = ir.PointerType()
 VOID = ir.VoidType()
+LIBM_PREFIX = "gradc."
+# Math functions called through libm (see Ctx.libm); the JIT resolves `gradc.<name>`.
+LIBM_FUNCTIONS = ("exp", "log", "sin", "cos", "pow", "tanh", "log1p")
 
 _MEM: dict[DType, ir.Type] = {
     DType.float32: F32,
@@ -63,8 +66,13 @@ class Ctx:
         return self.module.declare_intrinsic(name, [ty], fnty)
 
     def libm(self, name: str, ty: ir.Type, nargs: int = 1) -> ir.Function:
-        """A C math library function; float32 uses the `f`-suffixed variant. MCJIT resolves it."""
-        sym = name + "f" if ty == F32 else name
+        """A C math function (`f`-suffixed for float32) under a private alias, `gradc.<sym>`.
+
+        The alias hides the call from LLVM's library-call knowledge: otherwise the vectoriser
+        widens the loop and then scalarises the call per lane (no vector libm here), which
+        multiplies code size and compile time for no speed. The JIT maps the alias to libm.
+        """
+        sym = LIBM_PREFIX + (name + "f" if ty == F32 else name)
         fn = self.module.globals.get(sym)
         if fn is None:
             fn = ir.Function(self.module, ir.FunctionType(ty, [ty] * nargs), sym)

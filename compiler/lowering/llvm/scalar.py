@@ -137,7 +137,7 @@ def _ipow_helper(c: Ctx, ty: ir.IntType) -> ir.Function:
 @emitter("pow")
 def _pow(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
     if is_float(a[0]):
-        return _call(c, b, c.intrinsic("llvm.pow", a[0].type, 2), a[0], a[1])
+        return _call(c, b, c.libm("pow", a[0].type, 2), a[0], a[1])
     return b.call(_ipow_helper(c, a[0].type), [a[0], a[1]])
 
 

@@ -1,7 +1,7 @@
 """Unary scalar emitters and `cast`, registered into `scalar.EMITTERS` (split to keep files small).
 
-Transcendentals use LLVM intrinsics (llvm.exp/log/sin/cos/sqrt/fabs) or libm (tanh, log1p),
-which MCJIT resolves in-process; both are the C library's correctly-rounded-or-close results.
+sqrt and abs are LLVM intrinsics (single instructions); exp, log, sin, cos, tanh, log1p call
+the C math library in-process (see `Ctx.libm`), so results are glibc's.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ def _unary_intrinsic(name: str) -> None:
     EMITTERS[name] = f
 
 
-for _n in ("exp", "log", "sin", "cos", "sqrt"):
-    _unary_intrinsic(_n)
+# sqrt and fabs are instructions; the rest are libm calls.
+_unary_intrinsic("sqrt")
 
 
 def _bind_libm(name: str) -> None:
@@ -31,8 +31,8 @@ def _bind_libm(name: str) -> None:
     EMITTERS[name] = f
 
 
-_bind_libm("tanh")
-_bind_libm("log1p")
+for _n in ("exp", "log", "sin", "cos", "tanh", "log1p"):
+    _bind_libm(_n)
 
 
 def _one(x: ir.Value) -> ir.Constant:
@@ -53,7 +53,7 @@ def _reciprocal(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Va
 @emitter("sigmoid")
 def _sigmoid(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
     x = a[0]  # 1 / (1 + exp(-x)), the kernel's formula and rounding order
-    e = _call(c, b, c.intrinsic("llvm.exp", x.type), b.fneg(x, flags=c.fm))
+    e = _call(c, b, c.libm("exp", x.type), b.fneg(x, flags=c.fm))
     return _fdiv(c, b, _one(x), b.fadd(_one(x), e, flags=c.fm))
 
 

@@ -37,7 +37,7 @@ class Body:
         self.lines.append(INDENT * self.depth + line)
 
     def const(self, value: object, dt: DType) -> str:
-        return self.op(f"arith.constant {text.scalar(value, dt)} : {dt.short}", "c")
+        return self.op(_constant(value, dt), "c")
 
     def index(self, n: int) -> str:
         return self.op(f"arith.constant {n} : index", "c")
@@ -92,7 +92,7 @@ class FuncEmitter:
 
     def constant(self, value: object, dt: DType) -> str:
         """A scalar constant at function level (only used as an operand of linalg.fill)."""
-        return self.op(f"arith.constant {text.scalar(value, dt)} : {dt.short}", "cst")
+        return self.op(_constant(value, dt), "cst")
 
     def fill(self, value: object, shape: Sequence[int], dt: DType) -> str:
         c = self.constant(value, dt)
@@ -167,6 +167,12 @@ class FuncEmitter:
         e = self.empty(out, dt)
         return self.op(f"linalg.transpose ins({name} : {ttype(shape, dt)}) outs({e} : {ttype(out, dt)}) "
                        f"permutation = {text.shape_list(perm)}")
+
+
+def _constant(value: object, dt: DType) -> str:
+    # `true : i1` does not parse: a bool literal carries its type.
+    lit = text.scalar(value, dt)
+    return f"arith.constant {lit}" if dt is DType.bool else f"arith.constant {lit} : {dt.short}"
 
 
 def _reassociation(big: tuple[int, ...], small: tuple[int, ...]) -> list[list[int]] | None:
