@@ -63,12 +63,6 @@ def _dims(x: object) -> str:
     return "[" + ",".join(str(d) for d in x) + "]"  # type: ignore[attr-defined]
 
 
-def _norm_axis(axis: int, rank: int, what: str) -> int:
-    if not -rank <= axis < rank:
-        raise ShapeError(f"{what} axis {axis} out of range [{-rank}, {rank})")
-    return axis % rank
-
-
 # -- transpose ----------------------------------------------------------------------------------
 
 

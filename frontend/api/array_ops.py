@@ -16,7 +16,7 @@ from gradc.compiler.ir.types import DType
 from ..tensor import EagerTensor, Tensor
 from ..tracing import current, dtype_of, to_array, wrap
 from .opscope import OpScope, call
-from .slicing import getitem
+from .slicing import getitem  # noqa: F401  (Tensor.__getitem__ calls array_ops.getitem)
 
 
 def _dtype(dtype: Any) -> DType | None:
@@ -198,4 +198,3 @@ __all__ = [
     "reshape", "cast", "range", "transpose", "expand_dims", "squeeze", "broadcast_to", "tile",
     "concat", "stack", "unstack", "shape", "rank", "size",
 ]
-_ = getitem  # re-exported for Tensor.__getitem__ (tensor.py imports array_ops.getitem)

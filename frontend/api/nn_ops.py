@@ -11,7 +11,6 @@ from typing import Any
 from ..tensor import EagerTensor, Tensor
 from ..tracing import to_array
 from .array_ops import cast, reshape, transpose
-from .math_ops import sigmoid, tanh
 from .opscope import OpScope, call
 
 
@@ -83,4 +82,3 @@ def softmax_cross_entropy_with_logits(
 
 
 __all__: list[str] = []
-_ = (sigmoid, tanh)  # re-exported by nn.py as tf.nn.sigmoid / tf.nn.tanh
