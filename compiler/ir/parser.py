@@ -10,6 +10,7 @@ would); `Function.names_in_use` is rebuilt from all names, so more ops can be ad
 from __future__ import annotations
 
 import functools
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -96,23 +97,14 @@ class _Values(Transformer):  # type: ignore[type-arg]
     def float(self, c: list[Token]) -> float:
         return float(c[0])
 
-    def inf(self, c: list[Any]) -> float:
-        return float("inf")
+    # Keyword literals: rule name (see ir.lark) → value.
+    KEYWORDS: dict[str, Any] = {"inf": math.inf, "neg_inf": -math.inf, "nan": math.nan,
+                                "true": True, "false": False, "unit": None}
 
-    def neg_inf(self, c: list[Any]) -> float:
-        return float("-inf")
-
-    def nan(self, c: list[Any]) -> float:
-        return float("nan")
-
-    def true(self, c: list[Any]) -> bool:
-        return True
-
-    def false(self, c: list[Any]) -> bool:
-        return False
-
-    def unit(self, c: list[Any]) -> None:
-        return None
+    def __default__(self, data: str, children: list[Any], meta: Any) -> Any:
+        if data in self.KEYWORDS:
+            return self.KEYWORDS[data]
+        return super().__default__(data, children, meta)
 
     def string(self, c: list[Token]) -> str:
         return unquote(c[0])

@@ -10,12 +10,14 @@
       "func.return"(%gradients.Mul, %split#1) : (tensor<2xf32>, tensor<1xf32>) -> ()
     }
 
-Each op is one line (wrapped above). SSA names come from TF op names (`/` becomes `.`, other characters outside MLIR's identifier
-set become `_`, clashes get `_k`); the exact TF name is the `name` attribute, printed first,
-then the op's attributes sorted by key. Every attribute value prints exactly so that
-`print(parse(print(f))) == print(f)`: floats use the shortest repr that reads back to the same
-bits, arrays are `dense<...> : tensor<...>` (a splat when all elements are equal, raw
-little-endian hex beyond DENSE_LIST_LIMIT elements), None is `unit`, tuples are `[...]`.
+Each op is one line (wrapped above). SSA names come from TF op names (`/` becomes `.`, other
+characters outside MLIR's identifier set become `_`, clashes get `_k`); the exact TF name is
+the `name` attribute, printed first, then the op's attributes sorted by key. Every attribute
+value prints exactly so that `print(parse(print(f))) == print(f)`: floats use the shortest
+repr that reads back to the same bits, arrays are `dense<...> : tensor<...>` (a splat when
+all elements are equal, raw little-endian hex beyond DENSE_LIST_LIMIT elements), None is
+`unit`, tuples are `[...]`, dtypes are element types (`f32`). Locations are
+`loc("file":line:col)` or `loc(unknown)`.
 """
 
 from __future__ import annotations
