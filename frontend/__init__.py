@@ -6,11 +6,11 @@
 
 from gradc.compiler.ir.types import DType
 
+from .api import linalg, math, nn  # noqa: F401  (namespaces tf.math, tf.nn, tf.linalg)
 from .api.array_ops import *  # noqa: F403
+from .api.control_flow import cond  # noqa: F401
 from .api.math_ops import *  # noqa: F403
 from .api.nn_ops import *  # noqa: F403
-from .api.control_flow import cond  # noqa: F401
-from .api import linalg, math, nn  # noqa: F401  (namespaces tf.math, tf.nn, tf.linalg)
 from .tensor import EagerTensor, Result, Tensor, TensorShape  # noqa: F401
 
 float32 = DType.float32

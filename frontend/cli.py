@@ -15,8 +15,9 @@ import argparse
 import importlib.util
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

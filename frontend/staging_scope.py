@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from types import CellType, CodeType, FunctionType
 from typing import Any
 
-from gradc.compiler.ir.core import Loc
 from lark import Token, Tree
+
+from gradc.compiler.ir.core import Loc
 
 from . import fence
 from .errors import GradcSourceError, Site

@@ -6,7 +6,7 @@ It is the oracle for differential tests of native code, and a debugging mode for
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -3,9 +3,10 @@ with TF's dtype rules, errors and namespaces."""
 
 from __future__ import annotations
 
-import gradc as tf
 import numpy as np
 import pytest
+
+import gradc as tf
 
 X = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]], np.float32)
 

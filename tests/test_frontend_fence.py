@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import inspect
 
-import gradc as tf
 import pytest
+
+import gradc as tf
 from gradc.errors import GradcSyntaxError
 from gradc.fence import find_unsupported
 from gradc.pyparse import parse_function

@@ -6,10 +6,11 @@ import inspect
 import textwrap
 
 import pytest
+from lark import Tree
+
 from gradc.errors import GradcSourceError
 from gradc.pyparse import parse, parse_function, position
 from gradc.source import get_source
-from lark import Tree
 
 
 def _deco(f):  # a decorator whose line must not be staged

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gradc.compiler.errors import IRParseError, VerifyError
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import UNKNOWN_LOC, Function, Loc, Op
@@ -14,8 +17,6 @@ from gradc.compiler.ir.parser import parse_function, parse_module
 from gradc.compiler.ir.printer import format_attr, print_function, print_module
 from gradc.compiler.ir.types import DType, TensorType
 from gradc.compiler.ir.verify import verify
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 F32 = DType.float32
 GOLDEN = Path(__file__).parent / "golden" / "passes"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import gradc as tf
 import numpy as np
 import pytest
+
+import gradc as tf
 from gradc.compiler.errors import DTypeError, ShapeError
 from gradc.compiler.ir.builder import Builder, check_inference
 from gradc.compiler.ir.core import Function

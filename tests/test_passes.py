@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from gradc.compiler.errors import InternalError, ShapeError, VerifyError
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function, Value

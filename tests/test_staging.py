@@ -5,8 +5,9 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-import gradc as tf
 import pytest
+
+import gradc as tf
 from gradc.compiler.errors import ShapeError
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function

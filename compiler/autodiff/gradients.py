@@ -18,7 +18,8 @@ Function arguments act as TF's placeholders: nodes with one output and no inputs
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Sequence, Union
+from collections.abc import Sequence
+from typing import Any, Union
 
 import numpy as np
 

@@ -10,7 +10,7 @@ helper that sums a gradient back over broadcast axes.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from ..ir.builder import Builder
 from ..ir.core import Op, Value
 from ..ir.types import TensorType
 
-G = Optional[Value]
+G = Value | None
 Rule = Callable[[Builder, Op, list[Value]], list[G]]
 RULES: dict[str, Rule] = {}
 
@@ -390,8 +390,10 @@ def _unpack(b: Builder, op: Op, dy: list[Value]) -> list[G]:
 def _slice(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x = op.operands[0]
     rank = x.type.rank
-    attrs = {"begin": tuple(op.attrs["begin"]), "end": tuple(s + z for s, z in zip(op.attrs["begin"], op.result.type.shape)),
-             "strides": (1,) * rank, "shrink_axes": (), "new_axes": (), "shape": x.type.shape}
+    begin = tuple(op.attrs["begin"])
+    end = tuple(s + z for s, z in zip(begin, op.result.type.shape))
+    attrs = {"begin": begin, "end": end, "strides": (1,) * rank, "shrink_axes": (), "new_axes": (),
+             "shape": x.type.shape}
     return [b.create("strided_slice_grad", [dy[0]], attrs, name="Pad").result]
 
 

@@ -9,7 +9,8 @@ and its input shapes and dtypes, as TensorFlow's messages do.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -9,8 +9,9 @@ control flow is evaluated while staging and `cond` becomes a select).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .types import TensorType
 

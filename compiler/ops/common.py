@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..errors import DTypeError, ShapeError
 from ..ir.types import DType, Shape, TensorType

@@ -6,7 +6,7 @@ name. Kernels compute in the operands' dtype, as TensorFlow does (no promotion).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from ..errors import DTypeError, ShapeError
 from ..ir.types import DType, TensorType
 from .common import ALL, FLOATS, NUMBERS, broadcast_shapes, require_dtype, same_dtype
 from .registry import Attrs, Elementwise, OpDef, register
+
 
 def _quiet() -> np.errstate:  # IEEE results (inf, nan) are the contract, not warnings
     return np.errstate(all="ignore")
@@ -150,7 +151,10 @@ register(OpDef("cast", "Cast", _cast_infer, _cast_kernel, Elementwise("cast"), a
 
 def _select_infer(types: list[TensorType], attrs: Attrs) -> list[TensorType]:
     if types[0].dtype is not DType.bool:
-        raise DTypeError(f"Input 'condition' of 'SelectV2' Op has type {types[0].dtype.name} that does not match expected type of bool.")
+        raise DTypeError(
+            f"Input 'condition' of 'SelectV2' Op has type {types[0].dtype.name} that does not match "
+            "expected type of bool."
+        )
     dt = same_dtype(types[1:], "SelectV2", ("t", "e"))
     return [TensorType(broadcast_shapes(types[0].shape, types[1].shape, types[2].shape), dt)]
 

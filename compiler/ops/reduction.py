@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from ..ir.types import DType, TensorType
 from .common import NUMBERS, norm_axes, require_dtype
 from .registry import Attrs, OpDef, Reduce, register
+
 
 def _quiet() -> np.errstate:  # IEEE results (inf, nan) are the contract, not warnings
     return np.errstate(all="ignore")

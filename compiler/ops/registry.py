@@ -8,8 +8,9 @@ it is differentiable. Gradient rules live in `gradc.compiler.autodiff.rules`, ke
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 

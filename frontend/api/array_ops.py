@@ -11,6 +11,7 @@ import builtins
 from typing import Any
 
 import numpy as np
+
 from gradc.compiler.ir.types import DType
 
 from ..tensor import EagerTensor, Tensor

@@ -8,7 +8,8 @@ by neither gets None.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..tensor import EagerTensor, Tensor
 from ..tracing import apply, current
