@@ -16,6 +16,7 @@ from typing import Any
 
 import llvmlite.binding as llvm
 import numpy as np
+
 from gradc.compiler.ir.core import Function
 from gradc.compiler.lowering.llvm import LoweredModule, lower
 from gradc.compiler.lowering.llvm.common import LIBM_FUNCTIONS, LIBM_PREFIX

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function, Value
 from gradc.compiler.ir.types import DType, TensorType

@@ -12,6 +12,7 @@ import itertools
 
 import numpy as np
 import pytest
+
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function
 from gradc.compiler.ir.types import DType, TensorType

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gradc.compiler.ir.types import DType
 from llvmlite import ir
+
+from gradc.compiler.ir.types import DType
 
 I1 = ir.IntType(1)
 I8 = ir.IntType(8)

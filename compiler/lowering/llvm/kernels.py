@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import itertools
 
+from llvmlite import ir
+
 from gradc.compiler.ir.core import Op
 from gradc.compiler.ir.types import DType
 from gradc.compiler.ops.common import broadcast_strides, contiguous_strides
 from gradc.compiler.ops.registry import Assemble, Elementwise, MatMul, Reduce, View, ViewMap
-from llvmlite import ir
 
 from .common import F64, PTR, VOID, Ctx, gep, i64, load, mem_type, memset0, reg_type, store
 from .loops import coalesce, loop, nest, offset

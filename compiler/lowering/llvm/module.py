@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from llvmlite import ir
+
 from gradc.compiler.ir.core import Function, Value
 from gradc.compiler.ops import registry
 from gradc.compiler.ops.registry import ConstantData, NoCode
-from llvmlite import ir
 
 from .common import I8, PTR, VOID, Ctx, gep, i64, memcpy
 from .expand import expand

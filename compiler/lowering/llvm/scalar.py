@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gradc.compiler.ir.types import DType
 from llvmlite import ir
+
+from gradc.compiler.ir.types import DType
 
 from .common import I1, Ctx
 

@@ -6,8 +6,9 @@ the C math library in-process (see `Ctx.libm`), so results are glibc's.
 
 from __future__ import annotations
 
-from gradc.compiler.ir.types import DType
 from llvmlite import ir
+
+from gradc.compiler.ir.types import DType
 
 from .common import Ctx, reg_type
 from .scalar import EMITTERS, Attrs, B, DTs, Vals, _call, _fdiv, _fmul, const, emitter, is_float, np_max
