@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function, Loc, Value
 from gradc.compiler.ir.types import DType, TensorType
@@ -24,7 +25,7 @@ from gradc.compiler.lowering.mlir import emit_mlir
 from gradc.compiler.lowering.mlir.scalars import SCALARS
 from gradc.compiler.lowering.mlir.text import dense
 from gradc.compiler.ops import REGISTRY
-from gradc.compiler.ops.registry import Elementwise
+from gradc.compiler.ops.registry import Assemble, Elementwise, OpDef, View, ViewMap
 from gradc.runtime.interpreter import interpret
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -241,3 +242,29 @@ def test_nan_and_zero_semantics(tmp_path: Path) -> None:
     x = np.array([np.nan, 0.0, -0.0, 1.5, -2.5, np.inf], np.float32)
     y = np.array([1.0, np.nan, 0.0, -3.7, 2.9, 0.0], np.float32)
     run_check(fn, tmp_path, [x, y])
+
+
+@needs_check
+def test_view_and_assemble_fallbacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Maps no slice/transpose can express: a diagonal read (tensor.extract gather), a diagonal
+    write (scf.for scatter), and a transposing write (generic + insert_slice); test-only ops."""
+
+    def same(xs: list[np.ndarray], attrs: dict[str, object]) -> list[np.ndarray]:
+        return xs
+
+    diag_map = [ViewMap((4,), (5,), 0)]
+    ops = [
+        OpDef("_t_diag", "Diag", lambda ts, a: [TensorType((4,), ts[0].dtype)],
+              lambda xs, a: [np.diagonal(xs[0]).copy()], View(lambda i, o, a: diag_map)),
+        OpDef("_t_diagflat", "DiagFlat", lambda ts, a: [TensorType((4, 4), ts[0].dtype)],
+              lambda xs, a: [np.diagflat(xs[0])], Assemble(lambda i, o, a: diag_map)),
+        OpDef("_t_twrite", "TWrite", lambda ts, a: [TensorType((2, 3), ts[0].dtype)],
+              lambda xs, a: [xs[0].T.copy()], Assemble(lambda i, o, a: [ViewMap((3, 2), (1, 3))], False)),
+    ]
+    for od in ops:
+        monkeypatch.setitem(REGISTRY, od.name, od)
+    fn = build("fallbacks", [("x", (4, 4), F32), ("v", (4,), I32), ("t", (3, 2), F32)],
+               lambda b, a: [b.emit("_t_diag", a[0]), b.emit("_t_diagflat", a[1]), b.emit("_t_twrite", a[2])])
+    text = emit_mlir(fn)
+    assert "tensor.extract " in text and "scf.for" in text and "tensor.insert " in text
+    run_check(fn, tmp_path)

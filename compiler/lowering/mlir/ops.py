@@ -8,6 +8,7 @@ View/Assemble live in views.py; Expand composites are expanded before emission (
 from __future__ import annotations
 
 import numpy as np
+
 from gradc.compiler.ir.core import Op, Value
 from gradc.compiler.ir.types import DType
 from gradc.compiler.ops import registry

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+
 from gradc.compiler.ir.core import UNKNOWN_LOC, Loc
 from gradc.compiler.ir.types import DType, TensorType
 

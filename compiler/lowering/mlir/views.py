@@ -60,6 +60,30 @@ class Affine:
                 steps.append(1)
         return sizes, steps
 
+    def write_plan(self) -> tuple[list[int], list[int], list[int], list[str]] | None:
+        """(starts, sizes, steps, piece map) writing the view as one positive-stride slice.
+
+        A reversed dim (negative coefficient) becomes a slice starting at its lowest address
+        with the piece read backwards; the map reads the piece (view-shaped) from slice dims.
+        """
+        if not self.dense() or any(len(t) > 1 for t in self.terms):
+            return None
+        starts, sizes, steps = [], [], []
+        exprs = ["0"] * len(self.view)
+        for j, t in enumerate(self.terms):
+            if not t:
+                starts.append(self.base[j])
+                sizes.append(1)
+                steps.append(1)
+                continue
+            k, a = t[0]
+            n = self.view[k]
+            starts.append(self.base[j] + min(0, a * (n - 1)))
+            sizes.append(n)
+            steps.append(abs(a))
+            exprs[k] = f"d{j}" if a > 0 else text.affine_expr(n - 1, [(j, -1)])
+        return starts, sizes, steps, exprs
+
 
 def decompose(m: ViewMap, shape: tuple[int, ...]) -> Affine | None:
     """The ViewMap as an affine multi-index into `shape`, or None if it needs flat arithmetic."""
@@ -166,16 +190,21 @@ def assemble(em: FuncEmitter, srcs: Sequence[str], types: Sequence[TensorType], 
         if prod(m.shape) == 0:
             continue
         aff = decompose(m, out.shape)
-        sl = aff.slice() if aff is not None else None
-        if aff is None or sl is None:
+        plan = aff.write_plan() if aff is not None else None
+        if plan is None:
             acc = _scatter(em, acc, out, src, st, m)
             continue
-        sizes, steps = sl
-        piece = em.reshape(src, st.shape, sizes, dt)
-        if sizes == list(out.shape) and not any(aff.base):
+        starts, sizes, steps, exprs = plan
+        if aff.slice() is not None:  # already in slice order: only the shape changes
+            piece = em.reshape(src, st.shape, sizes, dt)
+        else:  # reorder (transpose/reverse) the piece so one strided insert_slice writes it
+            view = em.reshape(src, st.shape, m.shape, dt)
+            inp = Operand(view, tuple(m.shape), dt, text.affine_map(len(sizes), exprs))
+            piece = em.generic([inp], sizes, dt, lambda b, a: a[0])
+        if sizes == list(out.shape) and not any(starts):
             acc = piece  # this piece overwrites everything written before
             continue
-        acc = em.op(f"tensor.insert_slice {piece} into {acc}{text.shape_list(aff.base)} "
+        acc = em.op(f"tensor.insert_slice {piece} into {acc}{text.shape_list(starts)} "
                     f"{text.shape_list(sizes)} {text.shape_list(steps)} : {ttype(sizes, dt)} into {out}")
     return acc
 
