@@ -120,6 +120,11 @@ def test_expand_does_not_mutate_the_function() -> None:
     assert "math.exp" in text and "arith.maximumf" in text
 
 
+def test_many_composites_expand() -> None:
+    fn = build("many", [("x", (2, 3), F32)], lambda b, a: [b.emit("l2_loss", a[0]) for _ in range(80)])
+    assert emit_mlir(fn).count("arith.divf") == 80
+
+
 # -- verification with mlir-opt -----------------------------------------------------------------
 
 UNARY_F = ["neg", "abs", "sign", "square", "sqrt", "rsqrt", "reciprocal", "exp", "log", "log1p", "sin",
