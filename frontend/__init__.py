@@ -24,3 +24,4 @@ __version__ = "0.1.0"
 
 from .function import GradcFunction, TensorSpec, function  # noqa: E402,F401
 from .gradients_api import AggregationMethod, UnconnectedGradients, gradients, hessians  # noqa: E402,F401
+from .runtime.aot_load import load  # noqa: E402,F401  (AOT shared libraries, ctypes only)
