@@ -2,6 +2,7 @@
 
     gradc dump FILE.py [--function NAME] [--signature 'f32[2,3],f32[3]'] [--stage S]
     gradc opt FILE.gir -p 'remove-stop-gradient,dce'
+    gradc compile FILE.py [--function NAME] --emit obj,header|so|llvm|asm|mlir [-o OUT]  (cli_compile.py)
 
 `dump` imports FILE.py (running its module-level code, as Python would), finds the gradc
 functions in it, compiles the chosen one for the signature and prints the requested stage:
@@ -22,6 +23,8 @@ from typing import Any
 import numpy as np
 
 from gradc.compiler.ir.types import DType
+
+from .cli_compile import add_parser as add_compile_parser
 
 _SIG_RE = re.compile(r"\s*(f32|f64|i32|i64|i1|bool)\[([0-9,\s]*)\]\s*")
 
@@ -125,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("file")
     o.add_argument("-p", "--passes", required=True, help="comma-separated pipeline, e.g. 'remove-stop-gradient,dce'")
     o.set_defaults(run=cmd_opt)
+    add_compile_parser(sub)
     return ap
 
 
