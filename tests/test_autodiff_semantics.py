@@ -383,9 +383,6 @@ def test_scalar_grad_ys_for_broadcasting_add_raises_value_error() -> None:
     assert isinstance(e, ValueError)
 
 
-@pytest.mark.xfail(strict=True, reason="TF computes add's reduction axes from the operand shapes and "
-                   "fails reducing the scalar grad_y over axis 0; gradc fails in the Reshape "
-                   "(spec §2 accident, not in corpus)")
 def test_scalar_grad_ys_for_broadcasting_add_message() -> None:
     e = raised(lambda x: tf.gradients(x + 1.0, x, grad_ys=2.0), X2)
     assert original_message(e).startswith("Invalid reduction dimension 0 for input with 0 dimensions")

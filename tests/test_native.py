@@ -28,9 +28,22 @@ F32, F64, I32, I64 = DType.float32, DType.float64, DType.int32, DType.int64
 T = TensorType
 
 
+_TEST_OPS: list[OpDef] = []
+
+
 def _reg(od: OpDef) -> None:
-    if od.name not in registry.REGISTRY:
-        registry.register(od)
+    """Collect a test-only op; the fixture below registers it only while this module runs."""
+    _TEST_OPS.append(od)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _test_ops() -> Any:
+    for od in _TEST_OPS:
+        if od.name not in registry.REGISTRY:
+            registry.register(od)
+    yield
+    for od in _TEST_OPS:
+        registry.REGISTRY.pop(od.name, None)
 
 
 def _transpose_infer(ts: list[T], at: dict[str, Any]) -> list[T]:

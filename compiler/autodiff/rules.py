@@ -47,12 +47,17 @@ def is_zeros(v: Value) -> bool:
     return v.op is not None and v.op.opdef == "constant" and not np.any(v.op.attrs["value"])
 
 
-def unbroadcast(b: Builder, g: Value, x: TensorType, always: bool = False) -> Value:
-    """Sum `g` over the axes along which `x` was broadcast, then reshape to x's shape."""
-    if g.type.shape == x.shape and not always:
+def unbroadcast(b: Builder, g: Value, x: TensorType, out: tuple[int, ...], always: bool = False) -> Value:
+    """Sum `g` over the axes along which `x` was broadcast to `out`, then reshape to x's shape.
+
+    As TensorFlow's static BroadcastGradientArgs: the axes come from the operand shapes, not
+    from g, and g passes through untouched when x was not broadcast (a wrongly shaped grad_ys
+    then fails later, exactly where TF fails).
+    """
+    lead = len(out) - x.rank
+    axes = tuple(k for k in range(len(out)) if k < lead or (x.shape[k - lead] == 1 and out[k] != 1))
+    if not axes and lead == 0 and not always:
         return g
-    lead = g.type.rank - x.rank
-    axes = tuple(k for k in range(g.type.rank) if k < lead or (x.shape[k - lead] == 1 and g.type.shape[k] != 1))
     s = b.emit("sum", g, name="Sum", axes=axes, keepdims=True)
     return b.emit("reshape", s, name="Reshape", shape=x.shape)
 
@@ -73,73 +78,79 @@ def _reserve(b: Builder, *names: str) -> None:
 @rule("add")
 def _add(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
+    out = op.result.type.shape
     g = dy[0]
     if _same_shapes(x, y, g):
         return [g, g]
     _reserve(b, "Shape", "Shape_1")
-    return [unbroadcast(b, g, x.type), unbroadcast(b, g, y.type)]
+    return [unbroadcast(b, g, x.type, out), unbroadcast(b, g, y.type, out)]
 
 
 @rule("sub")
 def _sub(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
+    out = op.result.type.shape
     g = dy[0]
     if _same_shapes(x, y, g):
         return [g, b.emit("neg", g, name="Neg")]
     _reserve(b, "Shape", "Shape_1")
-    gx = unbroadcast(b, g, x.type)
-    return [gx, unbroadcast(b, b.emit("neg", g, name="Neg"), y.type)]
+    gx = unbroadcast(b, g, x.type, out)
+    return [gx, unbroadcast(b, b.emit("neg", g, name="Neg"), y.type, out)]
 
 
 @rule("mul")
 def _mul(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
+    out = op.result.type.shape
     g = dy[0]
     if _same_shapes(x, y, g) and g.type.dtype.name in ("float32", "int32"):
         return [b.emit("mul", g, y, name="Mul"), b.emit("mul", g, x, name="Mul")]
     _reserve(b, "Shape", "Shape_1")
-    gx = unbroadcast(b, b.emit("mul", g, y, name="Mul"), x.type)
-    gy = unbroadcast(b, b.emit("mul", x, g, name="Mul"), y.type)
+    gx = unbroadcast(b, b.emit("mul", g, y, name="Mul"), x.type, out)
+    gy = unbroadcast(b, b.emit("mul", x, g, name="Mul"), y.type, out)
     return [gx, gy]
 
 
 @rule("div")
 def _div(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
+    out = op.result.type.shape
     g = dy[0]
     _reserve(b, "Shape", "Shape_1")
-    gx = unbroadcast(b, b.emit("div", g, y, name="RealDiv"), x.type)
+    gx = unbroadcast(b, b.emit("div", g, y, name="RealDiv"), x.type, out)
     t = b.emit("div", b.emit("div", b.emit("neg", x, name="Neg"), y, name="RealDiv"), y, name="RealDiv")
-    gy = unbroadcast(b, b.emit("mul", g, t, name="mul"), y.type)
+    gy = unbroadcast(b, b.emit("mul", g, t, name="mul"), y.type, out)
     return [gx, gy]
 
 
 @rule("pow")
 def _pow(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
+    out = op.result.type.shape
     z = op.result
     g = dy[0]
     _reserve(b, "Shape", "Shape_1")
     gy_y = b.emit("mul", g, y, name="mul")
     p = b.emit("pow", x, b.emit("sub", y, const(b, 1, y), name="sub"), name="Pow")
-    gx = unbroadcast(b, b.emit("mul", gy_y, p, name="mul"), x.type)
+    gx = unbroadcast(b, b.emit("mul", gy_y, p, name="mul"), x.type, out)
     mask = b.emit("greater", x, const(b, 0, x, name="Greater/y"), name="Greater")
     safe_x = b.emit("select", mask, x, b.constant(np.ones(x.type.shape, x.type.dtype.np), name="ones_like"),
                     name="SelectV2")
     log_x = b.emit("select", mask, b.emit("log", safe_x, name="Log"), zeros_like(b, x), name="SelectV2")
     gz = b.emit("mul", b.emit("mul", g, z, name="mul"), log_x, name="mul")
-    return [gx, unbroadcast(b, gz, y.type)]
+    return [gx, unbroadcast(b, gz, y.type, out)]
 
 
 def _max_min(selector: str) -> Rule:
     def fn(b: Builder, op: Op, dy: list[Value]) -> list[G]:
         x, y = op.operands
+        out = op.result.type.shape
         g = dy[0]
         zeros = zeros_like(b, g)
         xmask = b.emit(selector, x, y, name="GreaterEqual" if selector == "greater_equal" else "LessEqual")
         _reserve(b, "Shape", "Shape_1")
-        gx = unbroadcast(b, b.emit("select", xmask, g, zeros, name="SelectV2"), x.type)
-        gy = unbroadcast(b, b.emit("select", xmask, zeros, g, name="SelectV2"), y.type)
+        gx = unbroadcast(b, b.emit("select", xmask, g, zeros, name="SelectV2"), x.type, out)
+        gy = unbroadcast(b, b.emit("select", xmask, zeros, g, name="SelectV2"), y.type, out)
         return [gx, gy]
 
     return fn
@@ -152,10 +163,11 @@ RULES["minimum"] = _max_min("less_equal")
 @rule("select")
 def _select(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     c, x, y = op.operands
+    out = op.result.type.shape
     g = dy[0]
     zeros = b.constant(np.zeros((), g.type.dtype.np), name="zeros")
-    gx = unbroadcast(b, b.emit("select", c, g, zeros, name="SelectV2"), x.type)
-    gy = unbroadcast(b, b.emit("select", c, zeros, g, name="SelectV2"), y.type)
+    gx = unbroadcast(b, b.emit("select", c, g, zeros, name="SelectV2"), x.type, out)
+    gy = unbroadcast(b, b.emit("select", c, zeros, g, name="SelectV2"), y.type, out)
     return [None, gx, gy]
 
 
@@ -353,7 +365,7 @@ def _transpose(b: Builder, op: Op, dy: list[Value]) -> list[G]:
 
 @rule("broadcast_to")
 def _broadcast_to(b: Builder, op: Op, dy: list[Value]) -> list[G]:
-    return [unbroadcast(b, dy[0], op.operands[0].type, always=True)]
+    return [unbroadcast(b, dy[0], op.operands[0].type, op.result.type.shape, always=True)]
 
 
 @rule("tile")

@@ -62,9 +62,9 @@ def norm_axes(axes: object, rank: int) -> tuple[int, ...]:
     out = []
     for a in seq:
         a = int(a)
-        if not -max(rank, 1) <= a < max(rank, 1):
+        if not -rank <= a < rank:
             raise ShapeError(f"Invalid reduction dimension {a} for input with {rank} dimensions")
-        out.append(a % rank if rank else 0)
+        out.append(a % rank)
     return tuple(sorted(set(out)))
 
 
