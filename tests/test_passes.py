@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -257,3 +258,48 @@ def test_opt_text_runs_each_function() -> None:
     text = print_function(program_gradient_like()) + "\n" + print_function(program_constants())
     out = opt_text(text, "dce")
     assert [f.name for f in parse_module(out)] == ["grad_like", "consts"]
+
+
+# -- every program of the TF corpora: passes preserve results, the text round-trips --------------
+
+CORPORA = [Path(__file__).parent / "tf_corpus" / "cases",
+           Path(os.environ.get("GRADC_CONFORMANCE_DIR", Path(__file__).resolve().parents[2] / "shared"
+                               / "conformance")) / "cases" / "public"]
+
+
+def test_corpus_programs_survive_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every function the corpora stage: round-trips as text, and the pipeline keeps its results."""
+    lib_dir = CORPORA[1].parents[1]
+    if not (lib_dir / "corpus_lib.py").exists():
+        pytest.skip(f"shared conformance corpus not found at {lib_dir}")
+    sys.path.insert(0, str(lib_dir))
+    try:
+        import corpus_lib
+    finally:
+        sys.path.remove(str(lib_dir))
+    import gradc  # the corpora import `tensorflow`: gradc stands in
+
+    checked: list[str] = []
+    original = PassManager.run
+
+    def checking_run(self: PassManager, fn: Function) -> bool:
+        text = print_function(fn)
+        before = parse_function(text)
+        assert print_function(before) == text
+        changed = original(self, fn)
+        try:
+            assert_same_results(before, fn)
+        except (IndexError, ValueError, TypeError, OverflowError):  # random ints as bad indices...
+            return changed  # (a mismatch raises AssertionError, which propagates)
+        checked.append(fn.name)
+        return changed
+
+    monkeypatch.setattr(PassManager, "run", checking_run)
+    monkeypatch.setitem(sys.modules, "tensorflow", gradc)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    for corpus in CORPORA:
+        for path in sorted(corpus.glob("[0-9]*.py")):
+            res = corpus_lib.run_case(corpus.name, path.stem, str(path))
+            err = res["error"] or {}
+            assert "AssertionError" not in err.get("mro", []), f"{path.name}: {err.get('message')}"
+    assert len(checked) >= 100
