@@ -138,7 +138,7 @@ def _ipow_helper(c: Ctx, ty: ir.IntType) -> ir.Function:
 @emitter("pow")
 def _pow(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
     if is_float(a[0]):
-        return _call(c, b, c.libm("pow", a[0].type, 2), a[0], a[1])
+        return vecmath.pow(c, b, a[0], a[1])  # vectorisable; C99 special cases
     return b.call(_ipow_helper(c, a[0].type), [a[0], a[1]])
 
 
@@ -246,4 +246,4 @@ EMITTERS["logical_not"] = lambda c, b, a, d, o, t: b.xor(a[0], const(I1, 1))
 EMITTERS["identity"] = EMITTERS["stop_gradient"] = lambda c, b, a, d, o, t: a[0]
 EMITTERS["select"] = lambda c, b, a, d, o, t: b.select(a[0], a[1], a[2])
 
-from . import scalar_unary  # noqa: E402,F401  (registers the unary emitters and cast)
+from . import scalar_unary, vecmath  # noqa: E402,F401  (registers the unary emitters and cast)

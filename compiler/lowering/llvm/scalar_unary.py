@@ -1,7 +1,8 @@
 """Unary scalar emitters and `cast`, registered into `scalar.EMITTERS` (split to keep files small).
 
-sqrt and abs are LLVM intrinsics (single instructions); exp, log, sin, cos, tanh, log1p call
-the C math library in-process (see `Ctx.libm`), so results are glibc's.
+sqrt and abs are LLVM intrinsics (single instructions); exp, log, log1p, sin, cos, tanh and
+sigmoid are vecmath's branch-free, vectorisable implementations (accuracy stated there; a few
+float64 ones still call libm).
 """
 
 from __future__ import annotations
@@ -10,30 +11,22 @@ from llvmlite import ir
 
 from gradc.compiler.ir.types import DType
 
+from . import vecmath
 from .common import Ctx, reg_type
 from .scalar import EMITTERS, Attrs, B, DTs, Vals, _call, _fdiv, _fmul, const, emitter, is_float, np_max
 
 
-def _unary_intrinsic(name: str) -> None:
+def _bind_vecmath(name: str) -> None:
+    vm = getattr(vecmath, name)
+
     def f(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
-        return _call(c, b, c.intrinsic(f"llvm.{name}", a[0].type), a[0])
+        return vm(c, b, a[0])
 
     EMITTERS[name] = f
 
 
-# sqrt and fabs are instructions; the rest are libm calls.
-_unary_intrinsic("sqrt")
-
-
-def _bind_libm(name: str) -> None:
-    def f(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
-        return _call(c, b, c.libm(name, a[0].type), a[0])
-
-    EMITTERS[name] = f
-
-
-for _n in ("exp", "log", "sin", "cos", "tanh", "log1p"):
-    _bind_libm(_n)
+for _n in ("sqrt", "exp", "log", "sin", "cos", "tanh", "log1p", "sigmoid"):
+    _bind_vecmath(_n)
 
 
 def _one(x: ir.Value) -> ir.Constant:
@@ -49,13 +42,6 @@ def _rsqrt(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
 @emitter("reciprocal")
 def _reciprocal(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
     return _fdiv(c, b, _one(a[0]), a[0])
-
-
-@emitter("sigmoid")
-def _sigmoid(c: Ctx, b: B, a: Vals, dts: DTs, out: DType, at: Attrs) -> ir.Value:
-    x = a[0]  # 1 / (1 + exp(-x)), the kernel's formula and rounding order
-    e = _call(c, b, c.libm("exp", x.type), b.fneg(x, flags=c.fm))
-    return _fdiv(c, b, _one(x), b.fadd(_one(x), e, flags=c.fm))
 
 
 @emitter("neg")

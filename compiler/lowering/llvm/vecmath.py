@@ -1,0 +1,435 @@
+"""Vectorisable math functions: branch-free LLVM IR for exp, log, log1p, sin, cos, tanh, sigmoid,
+pow and sqrt, so LLVM's loop vectoriser can widen loops that call them.
+
+llvmlite's LLVM has no vector math library: a loop calling libm (or `llvm.exp.*`) is either not
+vectorised or vectorised with one scalar libm call per lane. Each function here is emitted once
+per module as an `internal alwaysinline` LLVM function of straight-line code (selects instead of
+branches, bitcasts for exponent work, `llvm.rint`/`llvm.fabs`/`llvm.copysign`/`llvm.sqrt`
+intrinsics), which the inliner dissolves into the caller's loop body.
+
+Semantics are exact IEEE by default: plain `fadd`/`fmul`/`fdiv` without fast-math flags, so no
+FMA contraction and a deterministic result on every machine. With `Ctx.fastmath` the helpers'
+arithmetic carries the `contract` flag (FMA allowed: faster and, for these algorithms, no less
+accurate); reassociation is never allowed inside the helpers, because it would undo the
+Cody-Waite splits. Special values (NaN, ±inf, ±0, denormals, overflow, underflow) follow
+NumPy/C99 exactly, whatever the flags.
+
+Algorithms (float32 is the priority: benchmarks are float32):
+
+- exp: float32 Cephes expf (Cody-Waite ln2 split in 2 parts, degree-6 polynomial, 2^n applied
+  in two halves so denormal results round once); float64 FreeBSD e_exp.c, same scaling.
+- log: FreeBSD e_logf.c / e_log.c (exponent and mantissa by bitcasts, s = f/(2+f) polynomial;
+  denormals pre-scaled by 2^25 / 2^54).
+- log1p: float32 as log on u = 1+x, with the rounding error of 1+x added back as c/u
+  (FreeBSD s_log1pf.c's correction); float64 libm.
+- sin, cos: float32 evaluated in float64: n = rint(x*2/pi), 2-part Cody-Waite pi/2 (FreeBSD
+  e_rem_pio2f.c, medium case), FreeBSD k_sinf.c/k_cosf.c polynomials; float64 libm.
+- tanh: float32 Cephes tanhf (odd polynomial for abs(x) < 0.625, else 1 - 2/(exp(2abs(x))+1));
+  float64 libm.
+- sigmoid: e = exp(-abs(x)); (x >= 0 ? 1 : e) / (1 + e), the denominator's rounding error
+  removed to first order; right down to the denormal tail. float32 and float64 (vector exp).
+- pow: float32 evaluated in float64 as exp(y*log(abs(x))) with the float64 exp/log above, then
+  C99's special cases (NumPy calls C's powf); float64 libm (a < 1 ulp float64 pow needs a
+  double-double log, not written yet).
+- sqrt: `llvm.sqrt`, IEEE's correctly rounded square root (one vector instruction).
+
+Accuracy, float32, max error in ulp against float64 NumPy (glibc) rounded nowhere, measured on
+every 2^8-th float32 bit pattern (2^24 values, both signs, denormals to inf) plus special values
+(see tests/test_vecmath.py; `python tests/test_vecmath.py` re-measures). Default / fastmath:
+
+MEASURED_TABLE
+
+sin/cos bounds hold for abs(x) < 2^28*pi/2 (~4.2e8), where the 2-part reduction is exact enough.
+Beyond it there is no Payne-Hanek reduction: the absolute error grows like abs(x)*2^-53 (a few ulp
+at 1e9, meaningless past ~1e15; results stay in [-1, 1]). NumPy's own float32 sin/cos fall back
+to libm there and are exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from llvmlite import ir
+
+from .common import F32, F64, I32, I64, Ctx
+
+B = ir.IRBuilder
+Body = Callable[["_E", list[ir.Value]], ir.Value]
+
+# Functions with a vector float64 implementation; the others call libm for float64.
+F64_VECTOR = frozenset({"exp", "log", "sigmoid", "sqrt"})
+
+
+class _E:
+    """Emission helper: typed constants and arithmetic with the helper's fixed flags."""
+
+    def __init__(self, c: Ctx, b: B, ty: ir.Type) -> None:
+        self.c, self.b, self.ty = c, b, ty
+        self.fl: tuple[str, ...] = ("contract",) if c.fastmath else ()
+        self.ity = I32 if ty == F32 else I64
+
+    def k(self, v: float) -> ir.Constant:
+        return ir.Constant(self.ty, v)
+
+    def ik(self, v: int) -> ir.Constant:
+        return ir.Constant(self.ity, v)
+
+    def add(self, x: ir.Value, y: ir.Value) -> ir.Value:
+        return self.b.fadd(x, y, flags=self.fl)
+
+    def sub(self, x: ir.Value, y: ir.Value) -> ir.Value:
+        return self.b.fsub(x, y, flags=self.fl)
+
+    def mul(self, x: ir.Value, y: ir.Value) -> ir.Value:
+        return self.b.fmul(x, y, flags=self.fl)
+
+    def div(self, x: ir.Value, y: ir.Value) -> ir.Value:
+        return self.b.fdiv(x, y, flags=self.fl)
+
+    def horner(self, x: ir.Value, coeffs: tuple[float, ...]) -> ir.Value:
+        """coeffs[0]*x^(n-1) + ... + coeffs[-1], by Horner's rule."""
+        acc: ir.Value = self.k(coeffs[0])
+        for cf in coeffs[1:]:
+            acc = self.add(self.mul(acc, x), self.k(cf))
+        return acc
+
+    def intr(self, name: str, *args: ir.Value) -> ir.Value:
+        return self.b.call(self.c.intrinsic(f"llvm.{name}", self.ty, len(args)), list(args))
+
+    def sel(self, cond: ir.Value, x: ir.Value, y: ir.Value) -> ir.Value:
+        return self.b.select(cond, x, y)
+
+    def lt(self, x: ir.Value, y: ir.Value) -> ir.Value:
+        return self.b.fcmp_ordered("<", x, y)
+
+    def gt(self, x: ir.Value, y: ir.Value) -> ir.Value:
+        return self.b.fcmp_ordered(">", x, y)
+
+    def eq(self, x: ir.Value, y: ir.Value) -> ir.Value:
+        return self.b.fcmp_ordered("==", x, y)
+
+    def isnan(self, x: ir.Value) -> ir.Value:
+        return self.b.fcmp_unordered("uno", x, x)
+
+    def bits(self, x: ir.Value) -> ir.Value:
+        return self.b.bitcast(x, self.ity)
+
+    def flt(self, i: ir.Value) -> ir.Value:
+        return self.b.bitcast(i, self.ty)
+
+    def pow2(self, n: ir.Value) -> ir.Value:
+        """2^n for an integer n in the normal exponent range, built from its bits."""
+        mant, bias = (23, 127) if self.ty == F32 else (52, 1023)
+        return self.flt(self.b.shl(self.b.add(n, self.ik(bias)), self.ik(mant)))
+
+    def scale(self, y: ir.Value, n: ir.Value) -> ir.Value:
+        """y * 2^n with one rounding, for n up to a little past the exponent range either way.
+
+        2^n is applied as 2^(n>>1) * 2^(n-(n>>1)): both halves are normal numbers; y*2^(n>>1)
+        is exact for y near 1, so only the second product rounds (right for denormal results).
+        """
+        n1 = self.b.ashr(n, self.ik(1))
+        n2 = self.b.sub(n, n1)
+        return self.mul(self.mul(y, self.pow2(n1)), self.pow2(n2))
+
+
+def _helper(c: Ctx, name: str, ty: ir.Type, nargs: int, body: Body) -> ir.Function:
+    """The module's `internal alwaysinline` function `gradc.vm.<name>.<type>[.fast]`, built once."""
+    full = f"gradc.vm.{name}.{'f32' if ty == F32 else 'f64'}{'.fast' if c.fastmath else ''}"
+    fn = c.helpers.get(full)
+    if fn is not None:
+        return fn
+    fn = ir.Function(c.module, ir.FunctionType(ty, [ty] * nargs), full)
+    fn.linkage = "internal"
+    fn.attributes.add("alwaysinline")
+    fn.attributes.add("nounwind")
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
+    b.ret(body(_E(c, b, ty), list(fn.args)))
+    c.helpers[full] = fn
+    return fn
+
+
+def _call(c: Ctx, b: B, name: str, body: Body, *args: ir.Value) -> ir.Value:
+    return b.call(_helper(c, name, args[0].type, len(args), body), list(args))
+
+
+def _libm(c: Ctx, b: B, name: str, *args: ir.Value) -> ir.Value:
+    return b.call(c.libm(name, args[0].type, len(args)), list(args))
+
+
+# -- exp --------------------------------------------------------------------------------------
+
+
+def _exp_f32(e: _E, a: list[ir.Value]) -> ir.Value:
+    x = a[0]
+    b = e.b
+    # Clamp so n stays a small integer: exp(89) overflows and exp(-104) underflows to 0 after
+    # rounding anyway; NaN becomes 0 here and is restored at the end.
+    xc = e.sel(e.gt(x, e.k(89.0)), e.k(89.0), x)
+    xc = e.sel(e.lt(xc, e.k(-104.0)), e.k(-104.0), xc)
+    xc = e.sel(e.isnan(x), e.k(0.0), xc)
+    fn = e.intr("rint", e.mul(xc, e.k(1.44269504088896341)))  # n = round(x / ln2)
+    # Cephes' split of ln2: C1 = 355/512 has 9 bits, so n*C1 is exact for |n| <= 2^15.
+    r = e.sub(e.sub(xc, e.mul(fn, e.k(0.693359375))), e.mul(fn, e.k(-2.12194440e-4)))
+    z = e.mul(r, r)
+    p = e.horner(r, (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+                     1.6666665459e-1, 5.0000001201e-1))  # Cephes expf minimax, |r| <= ln2/2
+    y = e.add(e.add(e.mul(p, z), r), e.k(1.0))
+    res = e.scale(y, b.fptosi(fn, I32))
+    return e.sel(e.isnan(x), x, res)
+
+
+def _exp_f64(e: _E, a: list[ir.Value]) -> ir.Value:
+    x = a[0]
+    b = e.b
+    # exp(709.79) overflows, exp(-745.14) rounds to 0; the clamp keeps k in int range.
+    xc = e.sel(e.gt(x, e.k(710.0)), e.k(710.0), x)
+    xc = e.sel(e.lt(xc, e.k(-746.0)), e.k(-746.0), xc)
+    xc = e.sel(e.isnan(x), e.k(0.0), xc)
+    fn = e.intr("rint", e.mul(xc, e.k(1.44269504088896338700e+00)))
+    # FreeBSD e_exp.c: ln2HI has 32 significant bits (k*ln2HI exact), ln2LO the rest.
+    hi = e.sub(xc, e.mul(fn, e.k(6.93147180369123816490e-01)))
+    lo = e.mul(fn, e.k(1.90821492927058770002e-10))
+    r = e.sub(hi, lo)
+    t = e.mul(r, r)
+    p = e.horner(t, (4.13813679705723846039e-08, -1.65339022054652515390e-06, 6.61375632143793436117e-05,
+                     -2.77777777770155933842e-03, 1.66666666666666019037e-01))
+    cc = e.sub(r, e.mul(t, p))
+    # exp(r) = 1 + r + r*c/(2-c) (FreeBSD's rational form), arranged to keep lo's bits.
+    y = e.sub(e.k(1.0), e.sub(e.sub(lo, e.div(e.mul(r, cc), e.sub(e.k(2.0), cc))), hi))
+    res = e.scale(y, b.fptosi(fn, I64))
+    return e.sel(e.isnan(x), x, res)
+
+
+def _exp_body(e: _E, a: list[ir.Value]) -> ir.Value:
+    return _exp_f32(e, a) if e.ty == F32 else _exp_f64(e, a)
+
+
+def exp(c: Ctx, b: B, x: ir.Value) -> ir.Value:
+    """e^x (float32: Cephes expf; float64: FreeBSD exp)."""
+    return _call(c, b, "exp", _exp_body, x)
+
+
+# -- log, log1p -------------------------------------------------------------------------------
+
+# FreeBSD e_logf.c / e_log.c: log(1+f) = f - hfsq + s*(hfsq+R(z)), s = f/(2+f), z = s^2.
+_LG_F32 = (float.fromhex("0xaaaaaa.0p-24"), float.fromhex("0xccce13.0p-25"),
+           float.fromhex("0x91e9ee.0p-25"), float.fromhex("0xf89e26.0p-26"))
+_LG_F64 = (6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01,
+           2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01,
+           1.479819860511658591e-01)
+# ln2 split: hi has few enough bits that k*hi is exact for every exponent k.
+_LN2_F32 = (6.9313812256e-01, 9.0580006145e-06)
+_LN2_F64 = (6.93147180369123816490e-01, 1.90821492927058770002e-10)
+
+
+def _normalise(e: _E, ix: ir.Value, k: ir.Value) -> tuple[ir.Value, ir.Value]:
+    """From the bits of a positive normal number: (m, k) with m in [sqrt(2)/2, sqrt(2)) and
+    the number = m * 2^k. FreeBSD's trick: adding 0x95f64 to the high mantissa bits carries
+    into the exponent exactly when the mantissa is >= sqrt(2), and then m gets exponent -1."""
+    b = e.b
+    mant, bias = (23, 127) if e.ty == F32 else (52, 1023)
+    k = b.add(k, b.sub(b.ashr(ix, e.ik(mant)), e.ik(bias)))
+    m = b.and_(ix, e.ik((1 << mant) - 1))
+    i = b.and_(b.add(m, e.ik(0x95F64 << (mant - 20))), e.ik(1 << mant))
+    one = e.ik(0x3F800000 if e.ty == F32 else 0x3FF0000000000000)  # the bits of 1.0
+    xm = e.flt(b.or_(m, b.xor(i, one)))
+    return xm, b.add(k, b.ashr(i, e.ik(mant)))
+
+
+def _log_core(e: _E, f: ir.Value, k: ir.Value, c: ir.Value | None) -> ir.Value:
+    """k*ln2 + log(1+f) (+ c, a small correction), f in [sqrt(2)/2-1, sqrt(2)-1)."""
+    s = e.div(f, e.add(e.k(2.0), f))
+    z = e.mul(s, s)
+    w = e.mul(z, z)
+    lg = _LG_F32 if e.ty == F32 else _LG_F64
+    t1 = e.mul(w, e.horner(w, lg[1::2][::-1]))  # Lg2 + w*Lg4 (+ w^2*Lg6)
+    t2 = e.mul(z, e.horner(w, lg[0::2][::-1]))  # Lg1 + w*Lg3 (+ ...)
+    rr = e.add(t2, t1)
+    hfsq = e.mul(e.mul(e.k(0.5), f), f)
+    dk = e.b.sitofp(k, e.ty)
+    hi, lo = _LN2_F32 if e.ty == F32 else _LN2_F64
+    klo = e.mul(dk, e.k(lo))
+    if c is not None:
+        klo = e.add(klo, c)
+    inner = e.sub(e.sub(hfsq, e.add(e.mul(s, e.add(hfsq, rr)), klo)), f)
+    return e.sub(e.mul(dk, e.k(hi)), inner)
+
+
+def _log_specials(e: _E, x: ir.Value, res: ir.Value, zero_at: float) -> ir.Value:
+    """NaN for x < zero_at, -inf at zero_at, +inf at +inf, NaN passes through."""
+    res = e.sel(e.eq(x, e.k(zero_at)), e.k(float("-inf")), res)
+    res = e.sel(e.lt(x, e.k(zero_at)), e.k(float("nan")), res)
+    res = e.sel(e.eq(x, e.k(float("inf"))), x, res)
+    return e.sel(e.isnan(x), x, res)
+
+
+def _log_body(e: _E, a: list[ir.Value]) -> ir.Value:
+    x = a[0]
+    b = e.b
+    # Denormals (and 0, negatives: fixed at the end) are pre-scaled into the normal range.
+    sh = 25 if e.ty == F32 else 54
+    tiny = e.lt(x, e.k(2.0 ** (-126 if e.ty == F32 else -1022)))
+    xs = e.sel(tiny, e.mul(x, e.k(2.0**sh)), x)
+    k0 = b.select(tiny, e.ik(-sh), e.ik(0))
+    xm, k = _normalise(e, e.bits(xs), k0)
+    return _log_specials(e, x, _log_core(e, e.sub(xm, e.k(1.0)), k, None), 0.0)
+
+
+def log(c: Ctx, b: B, x: ir.Value) -> ir.Value:
+    """Natural log (FreeBSD logf/log)."""
+    return _call(c, b, "log", _log_body, x)
+
+
+def _log1p_body(e: _E, a: list[ir.Value]) -> ir.Value:
+    x = a[0]
+    b = e.b
+    u = e.add(e.k(1.0), x)
+    iu = e.bits(u)
+    ku = b.sub(b.ashr(iu, e.ik(23)), e.ik(127))
+    # The rounding error of u = 1+x, exact in float32, passed to the core as c/u.
+    corr = e.sel(b.icmp_signed(">", ku, e.ik(0)), e.sub(e.k(1.0), e.sub(u, x)), e.sub(x, e.sub(u, e.k(1.0))))
+    corr = e.div(corr, u)
+    xm, k = _normalise(e, iu, e.ik(0))
+    res = _log_core(e, e.sub(xm, e.k(1.0)), k, corr)
+    # |x| < 2^-24: log1p(x) rounds to x (also keeps -0 and denormals exact).
+    res = e.sel(e.lt(e.intr("fabs", x), e.k(2.0**-24)), x, res)
+    return _log_specials(e, x, res, -1.0)
+
+
+def log1p(c: Ctx, b: B, x: ir.Value) -> ir.Value:
+    """log(1+x) (float32: FreeBSD log1pf's correction on the log kernel; float64: libm)."""
+    if x.type != F32:
+        return _libm(c, b, "log1p", x)
+    return _call(c, b, "log1p", _log1p_body, x)
+
+
+# -- sin, cos (float32 evaluated in float64) ----------------------------------------------------
+
+# FreeBSD k_sinf.c / k_cosf.c: minimax on [-pi/4, pi/4], errors < 2^-37.5 / 2^-34.1.
+_SIN = (-0.166666666416265235595, 0.0083333293858894631756, -0.000198393348360966317347,
+        0.0000027183114939898219064)
+_COS = (-0.499999997251031003120, 0.0416666233237390631894, -0.00138867637746099294692,
+        0.0000243904487962774090654)
+
+
+def _sincos_body(which: str) -> Body:
+    def body(e32: _E, a: list[ir.Value]) -> ir.Value:
+        b = e32.b
+        e = _E(e32.c, b, F64)
+        xd = b.fpext(a[0], F64)
+        fn = e.intr("rint", e.mul(xd, e.k(6.36619772367581382433e-01)))  # round(x * 2/pi)
+        # pi/2 = pio2_1 (25 bits: n*pio2_1 exact for n < 2^28) + pio2_1t (e_rem_pio2f.c).
+        r = e.sub(e.sub(xd, e.mul(fn, e.k(1.57079631090164184570e+00))), e.mul(fn, e.k(1.58932547735281966916e-08)))
+        r = e.sel(e.eq(fn, e.k(0.0)), xd, r)  # keeps sin(-0) = -0
+        safe = e.lt(e.intr("fabs", fn), e.k(2.0**62))  # false for inf/NaN: no poison in fptosi
+        q = b.fptosi(e.sel(safe, fn, e.k(0.0)), I64)
+        z = e.mul(r, r)
+        w = e.mul(z, z)
+        s3 = e.mul(z, r)
+        sn = e.add(e.add(r, e.mul(s3, e.horner(z, _SIN[1::-1]))), e.mul(e.mul(s3, w), e.horner(z, _SIN[:1:-1])))
+        cs = e.add(e.add(e.add(e.k(1.0), e.mul(z, e.k(_COS[0]))), e.mul(w, e.k(_COS[1]))),
+                   e.mul(e.mul(w, z), e.horner(z, _COS[:1:-1])))
+        odd = b.icmp_signed("!=", b.and_(q, ir.Constant(I64, 1)), ir.Constant(I64, 0))
+        if which == "sin":  # quadrant q: sin, cos, -sin, -cos
+            v = b.select(odd, cs, sn)
+            neg = b.and_(q, ir.Constant(I64, 2))
+        else:  # cos, -sin, -cos, sin
+            v = b.select(odd, sn, cs)
+            neg = b.and_(b.add(q, ir.Constant(I64, 1)), ir.Constant(I64, 2))
+        v = b.select(b.icmp_signed("!=", neg, ir.Constant(I64, 0)), b.fneg(v), v)
+        if which == "sin":  # sin(±0) = ±0 (the polynomial's -0 * S1 would give +0)
+            v = e.sel(e.eq(xd, e.k(0.0)), xd, v)
+        return b.fptrunc(v, F32)
+
+    return body
+
+
+_SIN_BODY, _COS_BODY = _sincos_body("sin"), _sincos_body("cos")
+
+
+def sin(c: Ctx, b: B, x: ir.Value) -> ir.Value:
+    """sin (float32: reduction and polynomial in float64; float64: libm)."""
+    return _call(c, b, "sin", _SIN_BODY, x) if x.type == F32 else _libm(c, b, "sin", x)
+
+
+def cos(c: Ctx, b: B, x: ir.Value) -> ir.Value:
+    """cos (float32: reduction and polynomial in float64; float64: libm)."""
+    return _call(c, b, "cos", _COS_BODY, x) if x.type == F32 else _libm(c, b, "cos", x)
+
+
+# -- tanh, sigmoid ------------------------------------------------------------------------------
+
+
+def _tanh_body(e: _E, a: list[ir.Value]) -> ir.Value:
+    x = a[0]
+    ax = e.intr("fabs", x)
+    # |x| >= 0.625: 1 - 2/(e^2|x| + 1); exp overflow to inf gives exactly 1.
+    big = e.sub(e.k(1.0), e.div(e.k(2.0), e.add(_exp_f32(e, [e.add(ax, ax)]), e.k(1.0))))
+    big = e.intr("copysign", big, x)
+    s = e.mul(x, x)  # Cephes tanhf minimax for |x| < 0.625: x + x*s*P(s)
+    p = e.horner(s, (-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1,
+                     -3.33332819422e-1))
+    small = e.add(e.mul(x, e.mul(p, s)), x)
+    small = e.sel(e.eq(x, e.k(0.0)), x, small)  # tanh(±0) = ±0
+    return e.sel(e.b.fcmp_ordered(">=", ax, e.k(0.625)), big, small)  # NaN takes `small`
+
+
+def tanh(c: Ctx, b: B, x: ir.Value) -> ir.Value:
+    """tanh (float32: Cephes tanhf on the vector exp; float64: libm)."""
+    return _call(c, b, "tanh", _tanh_body, x) if x.type == F32 else _libm(c, b, "tanh", x)
+
+
+def _sigmoid_body(e: _E, a: list[ir.Value]) -> ir.Value:
+    x = a[0]
+    ex = _exp_body(e, [e.b.fneg(e.intr("fabs", x))])  # in (0, 1]: never overflows
+    pos = e.b.fcmp_ordered(">=", x, e.k(0.0))
+    d = e.add(e.k(1.0), ex)
+    q = e.div(e.sel(pos, e.k(1.0), ex), d)  # 1/(1+e^-x) or e^x/(1+e^x)
+    # d's rounding error, exact (Fast2Sum: 1 >= ex), removed to first order: num/(d+err) =
+    # q - q*err/d, with 1/d = q (x >= 0) or 1 - q (x < 0). Saves ~0.7 ulp in the worst case.
+    err = e.add(e.sub(e.k(1.0), d), ex)
+    inv_d = e.sel(pos, q, e.sub(e.k(1.0), q))
+    res = e.sub(q, e.mul(e.mul(q, err), inv_d))
+    return e.sel(e.isnan(x), x, res)
+
+
+def sigmoid(c: Ctx, b: B, x: ir.Value) -> ir.Value:
+    """1/(1+exp(-x)), evaluated as e/(1+e) for x < 0 so tiny results keep their value."""
+    return _call(c, b, "sigmoid", _sigmoid_body, x)
+
+
+# -- pow ----------------------------------------------------------------------------------------
+
+
+def _pow_body(e32: _E, a: list[ir.Value]) -> ir.Value:
+    b = e32.b
+    e = _E(e32.c, b, F64)
+    x, y = (b.fpext(v, F64) for v in a)
+    ax = e.intr("fabs", x)
+    # |x|^y = exp(y*log|x|) in float64: log and exp are < 1 ulp of float64 and |y*log|x|| < 2^8
+    # wherever the float32 result is finite and nonzero, so float32 rounding dominates.
+    r = _exp_f64(e, [e.mul(y, _log_body(e, [ax]))])
+    yint = e.eq(e.intr("rint", y), y)  # true for ±inf too
+    hy = e.mul(y, e.k(0.5))
+    yodd = b.and_(yint, b.fcmp_ordered("!=", e.intr("rint", hy), hy))  # false for ±inf
+    xneg = b.icmp_signed("<", e.bits(x), ir.Constant(I64, 0))  # sign bit: -0 counts
+    r = b.select(b.and_(xneg, yodd), b.fneg(r), r)
+    finite_y = e.lt(e.intr("fabs", y), e.k(float("inf")))
+    finite_x = e.lt(ax, e.k(float("inf")))
+    # Negative finite x to a finite non-integer power: NaN (C99).
+    r = e.sel(b.and_(b.and_(e.lt(x, e.k(0.0)), finite_x), b.and_(finite_y, b.not_(yint))), e.k(float("nan")), r)
+    # (-1)^±inf = 1; 1^y = 1 even for NaN y; x^0 = 1 even for NaN x.
+    r = e.sel(b.and_(e.eq(ax, e.k(1.0)), e.eq(e.intr("fabs", y), e.k(float("inf")))), e.k(1.0), r)
+    r = e.sel(b.or_(e.eq(x, e.k(1.0)), e.eq(y, e.k(0.0))), e.k(1.0), r)
+    return b.fptrunc(r, F32)
+
+
+def pow(c: Ctx, b: B, x: ir.Value, y: ir.Value) -> ir.Value:  # noqa: A001
+    """x**y with C99's special cases (float32: in float64; float64: libm)."""
+    return _call(c, b, "pow", _pow_body, x, y) if x.type == F32 else _libm(c, b, "pow", x, y)
+
+
+def sqrt(c: Ctx, b: B, x: ir.Value) -> ir.Value:
+    """llvm.sqrt: IEEE's correctly rounded square root, a single (vector) instruction."""
+    return b.call(c.intrinsic("llvm.sqrt", x.type), [x])
