@@ -12,6 +12,7 @@ fails. Errors are one message on stderr; GRADC_DEBUG=1 adds the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -135,10 +136,14 @@ def run(opts: argparse.Namespace) -> None:
     emits = list(dict.fromkeys(k for group in (opts.emit or [["obj", "header"]]) for k in group))
     if opts.name is not None and not opts.name.isidentifier():
         raise UsageError(f"--name {opts.name!r} is not a C identifier")
-    f, args = _select(opts)
-    stem = opts.name or f.__name__
-    paths = output_paths(emits, opts.output, stem)
-    mod = compile_aot(f, args, name=opts.name, cpu=opts.cpu, origin=os.path.basename(opts.file))
+    # With `-o -`, prints of the user's module and trace-time prints go to stderr, so stdout
+    # carries only the emitted text.
+    quiet = contextlib.redirect_stdout(sys.stderr) if opts.output == "-" else contextlib.nullcontext()
+    with quiet:
+        f, args = _select(opts)
+        stem = opts.name or f.__name__
+        paths = output_paths(emits, opts.output, stem)
+        mod = compile_aot(f, args, name=opts.name, cpu=opts.cpu, origin=os.path.basename(opts.file))
     texts = {"obj": mod.object, "header": mod.header, "llvm": mod.llvm_ir, "asm": mod.asm, "mlir": mod.mlir}
     for kind in emits:
         if kind != "so":

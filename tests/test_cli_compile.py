@@ -15,6 +15,7 @@ import gradc as tf
 
 @tf.function(input_signature=[tf.TensorSpec([2, 3], tf.float32)])
 def f(x):
+    print("traced f")
     return tf.reduce_sum(tf.exp(x)), tf.gradients(tf.reduce_sum(tf.exp(x)), x)
 
 @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
@@ -135,3 +136,4 @@ def test_single_emit_path_name_and_stdout(capsys: pytest.CaptureFixture[str], pr
     assert "gradc_square(" in text and "#define GRADC_SQUARE_INPUT0_SIZE 9" in text
     rc, out, _ = run(capsys, str(prog), "--function", "f", "--emit", "llvm", "-o", "-")
     assert rc == 0 and "define" in out and "@gradc_f_with_workspace(" in out
+    assert "traced f" not in out  # trace-time prints go to stderr when stdout carries the IR
