@@ -53,7 +53,10 @@ def parse_function(text: str) -> Function:
 def _describe(e: UnexpectedInput) -> str:
     expected = sorted(getattr(e, "expected", None) or getattr(e, "allowed", None) or [])
     tok = getattr(e, "token", None)
-    got = f"unexpected {tok.value!r}" if tok is not None else "unexpected character"
+    if tok is None:
+        got = "unexpected character"
+    else:
+        got = "unexpected end of input" if tok.type == "$END" else f"unexpected {tok.value!r}"
     return got + (f" (expected one of: {', '.join(expected)})" if expected else "")
 
 
