@@ -37,7 +37,25 @@ Accuracy, float32, max error in ulp against float64 NumPy (glibc) rounded nowher
 every 2^8-th float32 bit pattern (2^24 values, both signs, denormals to inf) plus special values
 (see tests/test_vecmath.py; `python tests/test_vecmath.py` re-measures). Default / fastmath:
 
-MEASURED_TABLE
+| function | max ulp (default / fastmath) | worst input | gradc ns/elem | fastmath | NumPy |
+|---|---|---|---|---|---|
+| exp | 0.959 / 0.996 | 4.5428815 | 0.41 | 0.30 | 0.44 |
+| log | 0.767 / 0.767 | 1.4106981 | 0.56 | 0.50 | 0.37 |
+| log1p | 0.786 / 0.805 | 0.4113215 | 0.61 | 0.54 | 0.41 |
+| sin | 0.501 / 0.501 | -165792.39 | 1.02 | 0.91 | 0.51 |
+| cos | 0.501 / 0.501 | -0.2164417 | 1.03 | 0.88 | 0.52 |
+| tanh | 1.309 / 1.309 | -0.6267735 | 0.72 | 0.54 | 0.35 |
+| sigmoid | 1.798 / 1.798 | -3.4564269 | 0.65 | 0.51 | 0.67 (3 ufuncs) |
+| sqrt | 0.500 / 0.500 | (correctly rounded) | 0.18 | 0.18 | 0.34 |
+| pow | 0.500 / 0.500 | 2^24 random pairs | 3.43 | 3.04 | 0.66 |
+
+Timings: float32, 1e6 elements, one core, best of 15, NumPy 2 with its SIMD loops; log/log1p/
+sqrt/pow on positive inputs, the rest on uniform(-10, 10). float64 exp and log measure <= 1 ulp
+against glibc on 1.5M values (test_float64_vector_versions asserts <= 2). The bounds the tests
+assert are 1.0 (exp, log, sin, cos, pow), 1.5 (log1p), 2.0 (tanh, sigmoid), 0.5 (sqrt).
+pow and sin/cos are slower than NumPy: they run in float64, and at the loop's 16-lane width the
+double-precision code spills registers and rematerialises constants (~400 instructions per 16
+elements for pow).
 
 sin/cos bounds hold for abs(x) < 2^28*pi/2 (~4.2e8), where the 2-part reduction is exact enough.
 Beyond it there is no Payne-Hanek reduction: the absolute error grows like abs(x)*2^-53 (a few ulp
