@@ -32,6 +32,10 @@ class Trace:
     builder: Builder
     # EagerTensor / ndarray captured from outside, by id, so each becomes one constant.
     captures: dict[int, Value] = field(default_factory=dict)
+    # Values computable while staging (constants and ops on them), for shape/axis/index args.
+    static: dict[Value, np.ndarray | None] = field(default_factory=dict)
+    # Enclosing tf.cond branches being staged (see api/control_flow.py).
+    cond_frames: list[Any] = field(default_factory=list)
 
 
 _STACK: list[Trace] = []
@@ -119,6 +123,10 @@ def to_value(x: Any, dtype: DType | None = None, name: str = "Const") -> Value:
                 f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype "
                 f"{x.value.type.dtype.name}: {x!r}"
             )
+        if tr.cond_frames:
+            from .api.control_flow import gate_captured
+
+            return gate_captured(tr, x.value)
         return x.value
     if isinstance(x, EagerTensor) and dtype in (None, DType.from_np(x.array.dtype)):
         key = id(x)
@@ -126,6 +134,34 @@ def to_value(x: Any, dtype: DType | None = None, name: str = "Const") -> Value:
             tr.captures[key] = tr.builder.constant(x.array, name=name)
         return tr.captures[key]
     return tr.builder.constant(to_array(x, dtype), name=name)
+
+
+def static_value(x: Any, limit: int = 1 << 16) -> np.ndarray | None:
+    """The value of a tensor if it is known while staging (a constant, or ops on constants).
+
+    TensorFlow accepts such tensors where it needs a static value (a shape, an axis, an
+    index): `tf.reshape(x, tf.shape(y))`, `x[tf.shape(x)[0] - 1]`. Other tensors give None.
+    """
+    if not isinstance(x, Tensor):
+        return to_array(x) if isinstance(x, (EagerTensor, np.ndarray, np.generic)) else None
+    tr = x.trace
+
+    def value(v: Value) -> np.ndarray | None:
+        if v in tr.static:
+            return tr.static[v]
+        out: np.ndarray | None = None
+        op = v.op
+        if op is not None and v.type.size <= limit:
+            if op.opdef == "constant":
+                out = np.asarray(op.attrs["value"])
+            elif op.operands and all(value(u) is not None for u in op.operands):
+                od = registry.get(op.opdef)
+                results = od.kernel([tr.static[u] for u in op.operands], dict(op.attrs))  # type: ignore[misc]
+                out = np.asarray(results[v.index], dtype=v.type.dtype.np).reshape(v.type.shape)
+        tr.static[v] = out
+        return out
+
+    return value(x.value)
 
 
 def wrap(v: Value) -> Tensor:

@@ -15,7 +15,7 @@ import numpy as np
 from gradc.compiler.ir.types import DType
 
 from ..tensor import EagerTensor, Tensor
-from ..tracing import current, dtype_of, to_array, wrap
+from ..tracing import current, dtype_of, static_value, to_array, wrap
 from .opscope import OpScope, call
 from .slicing import getitem  # noqa: F401  (Tensor.__getitem__ calls array_ops.getitem)
 
@@ -41,7 +41,11 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
 
 def _dims(shape: Any) -> tuple[int, ...]:
     if isinstance(shape, Tensor):
-        raise TypeError("shape must be known while staging (a Python list or a constant)")
+        known = static_value(shape)
+        if known is None:
+            raise TypeError(f"shape must be known while staging (a Python list, a constant or tf.shape(...)); "
+                            f"{shape.name} is computed at run time")
+        shape = known.tolist()
     if isinstance(shape, EagerTensor):
         shape = shape.numpy().tolist()
     if isinstance(shape, (int, np.integer)):
@@ -174,7 +178,10 @@ def unstack(value: Any, num: Any = None, axis: int = 0, name: str = "unstack") -
 
 def _scalar(v: Any) -> Any:
     if isinstance(v, Tensor):
-        raise TypeError("axis must be known while staging: pass a Python int, not a symbolic tensor")
+        known = static_value(v)
+        if known is None:
+            raise TypeError(f"axis must be known while staging: {v.name} is computed at run time")
+        return known.item()
     return to_array(v).item() if isinstance(v, EagerTensor) else v
 
 

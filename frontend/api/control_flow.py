@@ -1,18 +1,58 @@
 """`cond(pred, true_fn, false_fn)`: a Python-valued predicate picks one branch at compile time;
-a tensor predicate stages both branches and selects their results elementwise.
+a tensor predicate stages both branches and selects their results.
 
-Selecting gives TensorFlow's gradients for tf.cond: the taken branch's inputs get their
-gradient, an input used only by the untaken branch gets zeros (not None), and an input used
-by neither gets None.
+TensorFlow differentiates a tf.cond as a whole: the taken branch's inputs get their gradient,
+an input used only by the untaken branch gets zeros (not None), an input used by neither gets
+None, and nothing computed in the untaken branch (a log(0), an overflowing exp) can leak a NaN
+into the gradient. gradc gets the same with straight-line IR: every tensor a branch captures
+from outside enters it through a gate `select(pred, x, 0)` (`select(pred, 0, x)` for the false
+branch). Forward, the gate is x in the taken branch; backward, its rule `select(pred, g, 0)`
+passes the taken branch's gradient and replaces whatever the untaken branch produced by
+zeros, exactly as TF's If gradient does. Branch outputs are combined by selects named
+`cond/Identity[_k]`, as TF names them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from gradc.compiler.ir.core import Value
+
 from ..tensor import EagerTensor, Tensor
-from ..tracing import apply, current
+from ..tracing import Trace, apply, current
+
+
+@dataclass
+class CondFrame:
+    """One branch being staged: its predicate, which branch, and where its ops begin."""
+
+    pred: Value
+    branch: bool
+    start: int
+    scope: str
+    gates: dict[Value, Value] = field(default_factory=dict)
+
+
+def _external(tr: Trace, frame: CondFrame, v: Value) -> bool:
+    return v.op is None or v.op not in tr.fn.ops[frame.start:]
+
+
+def gate_captured(tr: Trace, v: Value) -> Value:
+    """`v` as seen inside the innermost branch: gated by every branch it comes from outside of."""
+    outside = [f for f in tr.cond_frames if _external(tr, f, v)]
+    for f in outside:
+        if v not in f.gates:
+            b = tr.builder
+            with b.name_scope(f.scope + "/"):
+                zero = b.constant(np.zeros((), v.type.dtype.np), name="zeros")
+                pair = (v, zero) if f.branch else (zero, v)
+                f.gates[v] = b.emit("select", f.pred, *pair, name="input")
+        v = f.gates[v]
+    return v
 
 
 def _structure_error(t: Any, f: Any) -> ValueError:
@@ -31,26 +71,41 @@ def _select(pred: Any, t: Any, f: Any) -> Any:
         if t is not None or f is not None:
             raise _structure_error(t, f)
         return None
-    return apply("select", [pred, t, f], name="cond", dtype="common")
+    ts = tuple(getattr(t, "shape", np.shape(t)))
+    fs = tuple(getattr(f, "shape", np.shape(f)))
+    if ts != fs:
+        raise ValueError(
+            f"tf.cond branches return different shapes {ts} and {fs}: gradc compiles static shapes, "
+            "so both branches must return the same shape (broadcast or reshape one of them)"
+        )
+    return apply("select", [pred, t, f], name="Identity", dtype="common")
 
 
 def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable[[], Any] | None = None,
          name: str | None = None) -> Any:
     """TensorFlow's tf.cond."""
-    if true_fn is None or false_fn is None:
+    if true_fn is None or false_fn is None or not callable(true_fn) or not callable(false_fn):
         raise TypeError("cond(): true_fn and false_fn are required and must be callable")
-    if not isinstance(pred, Tensor) or current() is None:
+    tr = current()
+    if not isinstance(pred, Tensor) or tr is None:
         value = bool(pred.numpy() if isinstance(pred, EagerTensor) else pred)
         return true_fn() if value else false_fn()
-    if pred.shape != ():
-        raise ValueError(f"cond(): pred must be a scalar bool tensor, got shape {pred.shape}")
-    tr = current()
-    assert tr is not None
-    with tr.builder.name_scope(f"{name or 'cond'}/true"):
-        t = true_fn()
-    with tr.builder.name_scope(f"{name or 'cond'}/false"):
-        f = false_fn()
-    return _select(pred, t, f)
+    if pred.shape != () or not pred.dtype.is_bool:
+        raise ValueError(f"cond(): pred must be a scalar bool tensor, got {pred!r}")
+    from ..tracing import to_value
+
+    p = to_value(pred)
+    outs = []
+    with tr.builder.name_scope(name or "cond") as scope:
+        for branch, fn in ((True, true_fn), (False, false_fn)):
+            frame = CondFrame(p, branch, len(tr.fn.ops), scope)
+            tr.cond_frames.append(frame)
+            try:
+                outs.append(fn())
+            finally:
+                tr.cond_frames.pop()
+        # TF's If op feeds each output through an Identity: outputs are cond/Identity[_k].
+        return _select(pred, outs[0], outs[1])
 
 
 __all__ = ["cond"]

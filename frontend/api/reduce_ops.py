@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..tensor import EagerTensor, Tensor
-from ..tracing import dtype_of, to_array
+from ..tracing import dtype_of, static_value, to_array
 from .opscope import OpScope, call, reserve
 
 
@@ -18,7 +18,10 @@ def _axis(axis: Any) -> Any:
     if axis is None:
         return None
     if isinstance(axis, Tensor):
-        raise TypeError("axis must be known while staging: pass a Python int or list, not a symbolic tensor")
+        known = static_value(axis)
+        if known is None:
+            raise TypeError(f"axis must be known while staging: {axis.name} is computed at run time")
+        axis = known
     if isinstance(axis, EagerTensor) or hasattr(axis, "tolist"):
         axis = to_array(axis).tolist()
     if isinstance(axis, (list, tuple)):

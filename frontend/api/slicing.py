@@ -13,7 +13,7 @@ from typing import Any
 from gradc.compiler.errors import ShapeError
 
 from ..tensor import EagerTensor, Tensor
-from ..tracing import to_array
+from ..tracing import static_value, to_array
 from .opscope import call
 
 _BAD_INDEX = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
@@ -25,8 +25,11 @@ def _index(v: Any) -> int | None:
     if v is None:
         return None
     if isinstance(v, Tensor):
-        raise TypeError("gradc resolves indices while staging: index with Python ints, not the "
-                        f"symbolic tensor {v.name}")
+        known = static_value(v)
+        if known is None:
+            raise TypeError("gradc resolves indices while staging: index with Python ints or tensors known "
+                            f"while staging, not {v.name}, which is computed at run time")
+        v = EagerTensor(known)
     if isinstance(v, bool):
         raise TypeError(_BAD_INDEX.format(v))
     if isinstance(v, EagerTensor):
@@ -98,6 +101,9 @@ def slice_attrs(shape: tuple[int, ...], key: Any) -> dict[str, Any]:
 
 def getitem(x: Any, key: Any) -> Any:
     """`x[key]` as one strided_slice op."""
+    if isinstance(key, Tensor) and key.shape == ():
+        known = static_value(key)  # a scalar tensor known while staging is a plain index
+        key = EagerTensor(known) if known is not None else key
     if isinstance(key, (list, Tensor)) or (isinstance(key, EagerTensor) and key.ndim != 0):
         raise TypeError(_BAD_INDEX.format(key))
     shape = tuple(x.shape) if isinstance(x, (Tensor, EagerTensor)) else to_array(x).shape
