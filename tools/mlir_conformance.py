@@ -5,6 +5,7 @@ optimised function as MLIR, and mlir_check verifies the text and runs it through
 MLIR (and IREE with --all), comparing with gradc's native results.
 
     python tools/mlir_conformance.py [--case SUBSTR] [--require 22] [--all] [--keep DIR]
+                                     [--checker-python PY]
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -36,7 +38,7 @@ def load_case(path: Path):  # type: ignore[no-untyped-def]
     return mod
 
 
-def check_case(path: Path, work: Path, require: str, everything: bool) -> str | None:
+def check_case(path: Path, work: Path, require: str, everything: bool, python: str = sys.executable) -> str | None:
     """None when the case passes (or expects an error), else a one-line reason."""
     mod = load_case(path)
     if getattr(mod, "EXPECT_ERROR", None):
@@ -54,7 +56,7 @@ def check_case(path: Path, work: Path, require: str, everything: bool) -> str | 
     mlir.write_text(text)
     np.savez(work / f"{path.stem}.in.npz", **{f"arg{i}": a for i, a in enumerate(arrays)})
     np.savez(work / f"{path.stem}.out.npz", **{f"out{i}": a for i, a in enumerate(native)})
-    cmd = [sys.executable, str(CHECKER), str(mlir), "--require", require, "--func", lowered.entry.ir.name,
+    cmd = [python, str(CHECKER), str(mlir), "--require", require, "--func", lowered.entry.ir.name,
            "--inputs", str(work / f"{path.stem}.in.npz"), "--expect", str(work / f"{path.stem}.out.npz")]
     cmd += ["--all"] if everything else ["--llvm", "--lower-with", "22"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
@@ -71,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--require", default="22", help="toolchains that must be present (mlir_check --require)")
     ap.add_argument("--all", action="store_true", help="every toolchain (19, 22, IREE) instead of --llvm with 22")
     ap.add_argument("--keep", help="write the .mlir files and npz data here")
+    ap.add_argument("--checker-python", default=os.environ.get("GRADC_MLIR_CHECK_PYTHON", sys.executable),
+                    help="the Python that runs mlir_check (for IREE, one with iree-base-runtime and llvmlite; "
+                         "default: this one, or $GRADC_MLIR_CHECK_PYTHON)")
     opts = ap.parse_args(argv)
     if not CHECKER.exists():
         print(f"{CHECKER} not found")
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         if opts.case and opts.case not in path.name:
             continue
         try:
-            reason = check_case(path, work, opts.require, opts.all)
+            reason = check_case(path, work, opts.require, opts.all, opts.checker_python)
         except Exception as e:  # a gradc failure on this case is reported, not fatal
             reason = f"{type(e).__name__}: {e}"
         if reason is None:

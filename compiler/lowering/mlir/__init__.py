@@ -37,8 +37,14 @@ def emit_function(fn: Function) -> str:
     params = []
     for a in fn.args:
         name = em.namer.fresh(a.arg_name or "arg")
-        env[a] = name
-        params.append(f"{name}: {a.type}")
+        if a.type.rank == 0:
+            # A 0-d argument is passed as a bare scalar and wrapped into a tensor at once: IREE's
+            # runtime cannot be fed 0-d tensor arguments, and all math stays inside linalg.
+            params.append(f"{name}: {a.type.dtype.short}")
+            env[a] = em.op(f"tensor.from_elements {name} : {a.type}", base=name.lstrip("%") + "_t")
+        else:
+            env[a] = name
+            params.append(f"{name}: {a.type}")
     for op in fn.ops:
         lower_op(em, env, op)
     outs = [env[v] for v in fn.outputs]
