@@ -19,6 +19,7 @@ import numpy as np
 
 from gradc.compiler.ir.core import Function
 from gradc.compiler.lowering.llvm import LoweredModule, lower
+from gradc.compiler.lowering.llvm.blas import blas_symbols
 from gradc.compiler.lowering.llvm.common import LIBM_FUNCTIONS, LIBM_PREFIX
 from gradc.compiler.lowering.llvm.module import symbol_for
 
@@ -52,6 +53,8 @@ def _map_libm() -> None:
     for name in LIBM_FUNCTIONS:
         for sym in (name, name + "f"):
             llvm.add_symbol(LIBM_PREFIX + sym, ctypes.cast(getattr(libm, sym), ctypes.c_void_p).value)
+    for alias, addr in blas_symbols().items():  # numpy's OpenBLAS GEMMs (lowering/llvm/blas.py)
+        llvm.add_symbol(alias, addr)
 
 
 def optimize(mod: llvm.ModuleRef, tm: llvm.TargetMachine) -> None:

@@ -257,7 +257,7 @@ def test_workspace_slots_are_aligned_and_disjoint() -> None:
     y = b.emit("exp", x)
     z = b.emit("add", y, y)
     fn.outputs = [b.emit("mul", z, x)]
-    plan = lower(fn).plan
+    plan = lower(fn, fuse=False).plan  # fused, y and z never leave registers
     ws = sorted((s.index, s.nbytes) for s in plan.slots.values() if s.kind == "workspace")
     assert len(ws) == 2 and all(off % 64 == 0 for off, _ in ws)
     assert all(o1 + n1 <= o2 for (o1, n1), (o2, _) in zip(ws, ws[1:], strict=False))

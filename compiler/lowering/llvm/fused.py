@@ -1,0 +1,195 @@
+"""Emits one fused loop group (see fusion.py) as one internal kernel: a single loop nest.
+
+Every value of the group lives in registers for one iteration; loads come straight from the
+root buffers (broadcast and folded-view strides composed over the iteration shape), splat
+constants are immediates, and only materialised values and reduction results are stored.
+
+Reductions: after coalescing, a reduction whose reduced dimensions form a suffix of the nest
+keeps its accumulator in a register (initialised before the first reduced loop, stored after
+it); any other reduction accumulates into its output in memory order (initialised before
+the nest, scaled for mean after it), which vectorises across the kept inner dimensions.
+Accumulation order is sequential, as in the unfused kernels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from llvmlite import ir
+
+from gradc.compiler.ir.core import Op, Value
+from gradc.compiler.ops import registry
+from gradc.compiler.ops.common import broadcast_strides, contiguous_strides
+from gradc.compiler.ops.registry import Elementwise, Reduce
+
+from .common import PTR, VOID, Ctx, load, reg_type, store
+from .fusion import FusionPlan, Node, leaf_root, node_reads, node_writes
+from .kernels import _combine, _entry_alloca, _identity
+from .loops import coalesce, loop, offset
+from .scalar import EMITTERS
+
+
+def _leaf_strides(p: FusionPlan, v: Value, shape: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+    """(offset, strides over `shape`) reading operand `v` from its root buffer."""
+    r = p.root(v)
+    if p.kind.get(r) != "view" or r in p.materialise:
+        return 0, broadcast_strides(v.type.shape, shape)
+    m = p.view[r]
+    lead = len(shape) - len(m.shape)
+    st = [0] * len(shape)
+    for k, (n, s) in enumerate(zip(m.shape, m.strides, strict=True)):
+        if n != 1:
+            st[lead + k] = s
+    return m.offset, tuple(st)
+
+
+def _splat(p: FusionPlan, v: Value) -> np.ndarray | None:
+    r = leaf_root(p, v)
+    if p.kind.get(r) != "splat":
+        return None
+    assert r.op is not None
+    return np.asarray(r.op.attrs["value"]).reshape(-1)[0]
+
+
+def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str) -> tuple[ir.Function, list[Value], list[Value]]:
+    """The kernel `void(ptr writes..., ptr reads...)` for loop group `n`, and those value lists."""
+    writes, reads = node_writes(p, n), node_reads(p, n)
+    fn = ir.Function(ctx.module, ir.FunctionType(VOID, [PTR] * (len(writes) + len(reads))), name)
+    fn.linkage = "internal"
+    fn.attributes.add("nounwind")
+    for a in fn.args:
+        a.add_attribute("noalias")  # the memory plan never overlaps a kernel's outputs with its inputs
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
+    ptr = dict(zip(writes + reads, fn.args, strict=True))
+    shape = n.shape
+    mine = {op.result for op in n.ops if p.kind[op.result] == "row"}
+    leaves = list(dict.fromkeys(v for op in n.ops for v in op.operands if v not in mine and _splat(p, v) is None))
+    reduces = [op for op in n.ops if isinstance(registry.get(op.opdef).lowering, Reduce)]
+    sets = [_leaf_strides(p, v, shape)[1] for v in leaves] + [contiguous_strides(shape)]
+    sets += [_reduce_out_strides(op) for op in reduces]
+    cshape, cst = coalesce(shape, sets)
+    leaf_st = dict(zip(leaves, cst[: len(leaves)], strict=True))
+    leaf_off = {v: _leaf_strides(p, v, shape)[0] for v in leaves}
+    row_st = cst[len(leaves)]
+    out_st = dict(zip(reduces, cst[len(leaves) + 1:], strict=True))
+    rank = len(cshape)
+    empty = any(d == 0 for d in cshape)
+    # Level at which each reduction's register accumulator starts (None: accumulate in memory).
+    start: dict[Op, int | None] = {}
+    for op in reduces:
+        red = [d for d in range(rank) if out_st[op][d] == 0]
+        d0 = red[0] if red else rank
+        start[op] = None if empty or red != list(range(d0, rank)) else d0
+    acc_slot = {op: _entry_alloca(b, reg_type(op.result.type.dtype)) for op in reduces if start[op] is not None}
+    for op in reduces:
+        if start[op] is None:
+            _memory_init(ctx, b, op, ptr[op.result])
+
+    def body(idx: list[ir.Value]) -> None:
+        vals: dict[Value, ir.Value] = {}
+
+        def get(v: Value) -> ir.Value:
+            if v not in vals:
+                s = _splat(p, v)
+                if s is not None:
+                    vals[v] = _immediate(v, s)
+                else:
+                    root = leaf_root(p, v)
+                    vals[v] = load(b, ptr[root], offset(b, idx, leaf_st[v], leaf_off[v]), v.type.dtype)
+            return vals[v]
+
+        for op in n.ops:
+            spec = registry.get(op.opdef).lowering
+            if isinstance(spec, Elementwise):
+                args = [get(v) for v in op.operands]
+                r = EMITTERS[spec.scalar](ctx, b, args, [v.type.dtype for v in op.operands],
+                                          op.result.type.dtype, op.attrs)
+                vals[op.result] = r
+                if op.result in p.materialise:
+                    store(b, r, ptr[op.result], offset(b, idx, row_st), op.result.type.dtype)
+                continue
+            assert isinstance(spec, Reduce)
+            x, dt = get(op.operands[0]), op.result.type.dtype
+            if start[op] is None:
+                o = offset(b, idx, out_st[op])
+                acc = load(b, ptr[op.result], o, dt)
+                store(b, _combine(ctx, b, spec.combine, acc, x), ptr[op.result], o, dt)
+            else:
+                slot, ty = acc_slot[op], reg_type(dt)
+                b.store(_combine(ctx, b, spec.combine, b.load(slot, typ=ty), x), slot)
+
+    def level(d: int, idx: list[ir.Value]) -> None:
+        here = [op for op in reduces if start[op] == d]
+        for op in here:
+            spec = registry.get(op.opdef).lowering
+            assert isinstance(spec, Reduce)
+            b.store(_identity(spec.combine, reg_type(op.result.type.dtype), op.operands[0].type.dtype),
+                    acc_slot[op])
+        if d == rank:
+            body(idx)
+        else:
+            with loop(b, cshape[d], f"l{d}") as i:
+                level(d + 1, [*idx, i])
+        for op in here:
+            dt = op.result.type.dtype
+            v = _finish(ctx, b, op, b.load(acc_slot[op], typ=reg_type(dt)))
+            store(b, v, ptr[op.result], offset(b, idx, out_st[op][:d]), dt)
+
+    level(0, [])
+    for op in reduces:
+        if start[op] is None:
+            _memory_finish(ctx, b, op, ptr[op.result])
+    b.ret_void()
+    return fn, writes, reads
+
+
+def _immediate(v: Value, s: np.ndarray) -> ir.Value:
+    ty = reg_type(v.type.dtype)
+    if v.type.dtype.is_float:
+        return ir.Constant(ty, float(s))
+    return ir.Constant(ty, int(s))
+
+
+def _reduce_out_strides(op: Op) -> tuple[int, ...]:
+    xt = op.operands[0].type
+    axes = tuple(op.attrs["axes"])
+    kept = [k for k in range(xt.rank) if k not in axes]
+    kst = dict(zip(kept, contiguous_strides(tuple(xt.shape[k] for k in kept)), strict=True))
+    return tuple(kst.get(k, 0) for k in range(xt.rank))
+
+
+def _count(op: Op) -> int:
+    c = 1
+    for k in op.attrs["axes"]:
+        c *= op.operands[0].type.shape[k]
+    return c
+
+
+def _finish(ctx: Ctx, b: ir.IRBuilder, op: Op, acc: ir.Value) -> ir.Value:
+    spec = registry.get(op.opdef).lowering
+    assert isinstance(spec, Reduce)
+    if spec.mean:  # float only here: integer means are standalone kernels (fusion.py)
+        return b.fdiv(acc, ir.Constant(acc.type, float(_count(op))), flags=ctx.fm)
+    return acc
+
+
+def _each_out(b: ir.IRBuilder, op: Op, f: Callable[[ir.Value], None]) -> None:
+    with loop(b, op.result.type.size, "o") as i:
+        f(i)
+
+
+def _memory_init(ctx: Ctx, b: ir.IRBuilder, op: Op, out: ir.Value) -> None:
+    spec = registry.get(op.opdef).lowering
+    assert isinstance(spec, Reduce)
+    dt = op.result.type.dtype
+    init = _identity(spec.combine, reg_type(dt), op.operands[0].type.dtype)
+    _each_out(b, op, lambda i: store(b, init, out, i, dt))
+
+
+def _memory_finish(ctx: Ctx, b: ir.IRBuilder, op: Op, out: ir.Value) -> None:
+    spec = registry.get(op.opdef).lowering
+    assert isinstance(spec, Reduce)
+    if spec.mean:
+        dt = op.result.type.dtype
+        _each_out(b, op, lambda i: store(b, _finish(ctx, b, op, load(b, out, i, dt)), out, i, dt))

@@ -1,0 +1,104 @@
+"""Buffer planning: where every value that needs memory lives, with workspace reuse.
+
+Arguments are read in place (`inputs[i]`), constants are globals, the first occurrence of each
+computed output is written straight into `outputs[j]`, and every other buffer gets a 64-byte
+aligned slot in one workspace arena planned at compile time. Slots are reused by liveness:
+a value is live from the node that writes it through the last node that reads it (inclusive,
+so a kernel's outputs never overlap its inputs and `noalias` stays true); outputs filled by
+copying at the end keep their source live to the end. Assignment is first-fit by offset over
+the values live at the same time, in definition order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gradc.compiler.ir.core import Function, Value
+
+from .fusion import FusionPlan, node_reads, node_writes
+
+ALIGN = 64
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a value lives: kind is input / output / workspace / constant; index is the input
+    or output position, the workspace byte offset, or the constant's number."""
+
+    kind: str
+    index: int
+    nbytes: int
+
+
+@dataclass
+class BufferPlan:
+    slots: dict[Value, Slot] = field(default_factory=dict)
+    workspace_size: int = 0
+    workspace_no_reuse: int = 0  # what the arena would be with one slot per value
+    # (output position, source value): outputs filled by copying after all nodes ran.
+    copies: list[tuple[int, Value]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        lines = [f"workspace {self.workspace_size} bytes ({self.workspace_no_reuse} without reuse)"]
+        lines += [f"  {v.name}: {s.kind}[{s.index}] {s.nbytes}B" for v, s in self.slots.items()]
+        lines += [f"  output {j} <- copy of {v.name}" for j, v in self.copies]
+        return "\n".join(lines)
+
+
+def nbytes(v: Value) -> int:
+    return v.type.size * v.type.dtype.np.itemsize
+
+
+def _aligned(n: int) -> int:
+    return -(-n // ALIGN) * ALIGN
+
+
+def plan_memory(fn: Function, p: FusionPlan, reuse: bool = True) -> BufferPlan:
+    """Slots for arguments, constants, outputs and workspace buffers of plan `p`'s nodes."""
+    plan = BufferPlan()
+    for i, a in enumerate(fn.args):
+        plan.slots[a] = Slot("input", i, nbytes(a))
+    n_const = 0
+    for op in fn.ops:
+        for r in op.results:
+            if p.kind.get(r) in ("const", "splat"):
+                plan.slots[r] = Slot("constant", n_const, nbytes(r))
+                n_const += 1
+    first_out: dict[Value, int] = {}
+    for j, v in enumerate(fn.outputs):
+        r = p.root(v)
+        if v is not r or p.kind.get(r) in ("arg", "const", "splat") or r in first_out:
+            plan.copies.append((j, r))
+        else:
+            first_out[r] = j
+    defined: dict[Value, int] = {}
+    last: dict[Value, int] = {}
+    for k, n in enumerate(p.nodes):
+        for r in node_reads(p, n):
+            last[r] = k
+        for w in node_writes(p, n):
+            defined.setdefault(w, k)
+    end = len(p.nodes)
+    for _, v in plan.copies:
+        last[v] = end
+    live: list[tuple[int, int, int]] = []  # (offset, size, last use)
+    for v, k in defined.items():
+        if v in first_out:
+            plan.slots[v] = Slot("output", first_out[v], nbytes(v))
+            continue
+        size = _aligned(nbytes(v))
+        plan.workspace_no_reuse += size
+        if reuse:
+            live = sorted(e for e in live if e[2] >= k)
+        off = 0
+        for o, s, _ in live:  # first fit between the live slots (sorted by offset)
+            if off + size <= o:
+                break
+            off = max(off, o + s)
+        live.append((off, size, last.get(v, k)))
+        live.sort()
+        plan.slots[v] = Slot("workspace", off, nbytes(v))
+        plan.workspace_size = max(plan.workspace_size, off + size)
+    for v in p.alias:
+        plan.slots.setdefault(v, plan.slots.get(p.root(v), Slot("alias", 0, nbytes(v))))
+    return plan
