@@ -23,7 +23,7 @@ from gradc.compiler.lowering.llvm.blas import blas_symbols
 from gradc.compiler.lowering.llvm.common import LIBM_FUNCTIONS, LIBM_PREFIX
 from gradc.compiler.lowering.llvm.module import symbol_for
 
-from .abi import Caller, Signature
+from .abi import ARRAY_DATA, TUPLE_ITEMS, Caller, Signature, object_layout_ok
 
 _lock = threading.Lock()
 _ids = itertools.count()
@@ -72,17 +72,38 @@ def optimize(mod: llvm.ModuleRef, tm: llvm.TargetMachine) -> None:
     pb.getModulePassManager().run(mod, pb)
 
 
+def py_wrapper(sym: str, n_in: int, n_out: int) -> str:
+    """LLVM text of `void @"<sym>.py"(ptr in_tuple, ptr out_tuple, ptr ws)`: reads each array's
+    data pointer from the tuples (CPython/NumPy object layout) and calls the ABI entry."""
+    lines = [f'define void @"{sym}.py"(ptr %it, ptr %ot, ptr %ws) {{', "entry:",
+             f"  %in = alloca [{max(n_in, 1)} x ptr]", f"  %out = alloca [{max(n_out, 1)} x ptr]"]
+    for tag, n in (("i", n_in), ("o", n_out)):
+        for k in range(n):
+            t, arr = ("%it", "%in") if tag == "i" else ("%ot", "%out")
+            lines += [f"  %{tag}{k}.s = getelementptr i8, ptr {t}, i64 {TUPLE_ITEMS + 8 * k}",
+                      f"  %{tag}{k}.a = load ptr, ptr %{tag}{k}.s",
+                      f"  %{tag}{k}.d = getelementptr i8, ptr %{tag}{k}.a, i64 {ARRAY_DATA}",
+                      f"  %{tag}{k}.p = load ptr, ptr %{tag}{k}.d",
+                      f"  %{tag}{k}.e = getelementptr [{max(n, 1)} x ptr], ptr {arr}, i64 0, i64 {k}",
+                      f"  store ptr %{tag}{k}.p, ptr %{tag}{k}.e"]
+    lines += [f'  call void @"{sym}"(ptr %in, ptr %out, ptr %ws)', "  ret void", "}",
+              f'declare void @"{sym}"(ptr, ptr, ptr)']
+    return "\n".join(lines) + "\n"
+
+
 class NativeFunction:
     """A compiled function: call it on NumPy arrays; inspect `.llvm_ir`, `.llvm_opt_ir`, `.asm`."""
 
-    def __init__(self, lowered: LoweredModule, mod: llvm.ModuleRef, address: int, fastmath: bool) -> None:
+    def __init__(self, lowered: LoweredModule, mod: llvm.ModuleRef, address: int, fastmath: bool,
+                 py_address: int = 0, out_cls: type[np.ndarray] = np.ndarray) -> None:
         self.lowered = lowered
         self.symbol = lowered.symbol
         self.fastmath = fastmath
         self.llvm_ir = lowered.llvm_ir
         self.llvm_opt_ir = str(mod)
         self.signature = Signature(lowered.fn, lowered.plan.workspace_size)
-        self._call = Caller(self.signature, address)
+        self._call = Caller(self.signature, address, py_address, out_cls)
+        self.fast = self._call.fast
         self._asm: str | None = None
 
     @property
@@ -100,10 +121,15 @@ class NativeFunction:
         return f"<NativeFunction {self.symbol} workspace={self.signature.workspace_size}B>"
 
 
-def compile_function(fn: Function, *, fastmath: bool = False) -> NativeFunction:
-    """Lower, verify, optimise and JIT `fn`; the result runs on NumPy arrays."""
+def compile_function(fn: Function, *, fastmath: bool = False, out_cls: type[np.ndarray] = np.ndarray,
+                     **options: Any) -> NativeFunction:
+    """Lower, verify, optimise and JIT `fn`; the result runs on NumPy arrays.
+
+    `options` go to `lower` (fuse, blas, reuse); outputs are created as `out_cls` arrays.
+    """
     sym = f"{symbol_for(fn.name)}_{next(_ids)}"  # unique across the shared engine
-    lowered = lower(fn, fastmath=fastmath, symbol=sym)
+    lowered = lower(fn, fastmath=fastmath, symbol=sym, **options)
+    wrap = _state.setdefault("layout_ok", object_layout_ok())
     with _lock:
         engine, tm = _engine()
         mod = llvm.parse_assembly(lowered.llvm_ir)
@@ -112,8 +138,14 @@ def compile_function(fn: Function, *, fastmath: bool = False) -> NativeFunction:
         mod.verify()
         optimize(mod, tm)
         engine.add_module(mod)
+        if wrap:  # its own module: the wrapper stays out of `llvm_opt_ir` and is not optimised
+            wmod = llvm.parse_assembly(py_wrapper(sym, len(lowered.fn.args), len(lowered.fn.outputs)))
+            wmod.triple = tm.triple
+            wmod.data_layout = str(tm.target_data)
+            engine.add_module(wmod)
         engine.finalize_object()
         address = engine.get_function_address(sym)
+        py_address = engine.get_function_address(sym + ".py") if wrap else 0
     if not address:
         raise RuntimeError(f"JIT did not produce symbol {sym}")
-    return NativeFunction(lowered, mod, address, fastmath)
+    return NativeFunction(lowered, mod, address, fastmath, py_address, out_cls)

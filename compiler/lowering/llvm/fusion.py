@@ -26,6 +26,7 @@ Rules (greedy, in op order; the node list is always a valid topological order):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -128,6 +129,12 @@ def reshape_map(m: ViewMap, shape: tuple[int, ...]) -> ViewMap | None:
     return ViewMap(shape, tuple(strides), m.offset, m.operand)
 
 
+# Largest loop group: a longer body costs LLVM superlinear time (register allocation over one
+# huge block whose values stay live across libm calls) for no runtime gain; past the cap the
+# chain continues in a new group and the crossing values are materialised.
+MAX_GROUP_OPS = int(os.environ.get("GRADC_MAX_GROUP_OPS", "256"))
+
+
 def plan_fusion(fn: Function, fuse: bool = True) -> FusionPlan:
     """Group `fn`'s ops into nodes (see the module docstring for the rules)."""
     p = FusionPlan(order={id(op): k for k, op in enumerate(fn.ops)})
@@ -224,14 +231,15 @@ def _place_fusible(p: FusionPlan, op: Op, spec: Elementwise | Reduce, add: Calla
                    key=lambda n: n.pos)
     target: Node | None = None
     if cands:
-        target = cands[-1] if precede(op.operands, cands[-1]) else None
+        target = cands[-1] if precede(op.operands, cands[-1]) and len(cands[-1].ops) < MAX_GROUP_OPS else None
         for c in reversed(cands[:-1]):  # move the later group up into an earlier one when legal
-            if target is not None and precede(target.ext, c):
+            if target is not None and len(c.ops) + len(target.ops) < MAX_GROUP_OPS and precede(target.ext, c):
                 _merge(p, c, target)
                 target = c
     else:  # horizontal: share the loop of a recent sibling group over the same shape
         for n in reversed(p.nodes[-8:]):
-            if n.kind == "loop" and not n.dead and n.shape == shape and precede(op.operands, n):
+            if (n.kind == "loop" and not n.dead and n.shape == shape and len(n.ops) < MAX_GROUP_OPS
+                    and precede(op.operands, n)):
                 target = n
                 break
     if target is None:
