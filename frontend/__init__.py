@@ -11,6 +11,7 @@ from .api.array_ops import *  # noqa: F403
 from .api.control_flow import cond  # noqa: F401
 from .api.math_ops import *  # noqa: F403
 from .api.nn_ops import *  # noqa: F403
+from .api.printing import print  # noqa: A004,F401  (tf.print: prints when the compiled code runs)
 from .tensor import EagerTensor, Result, Tensor, TensorShape  # noqa: F401
 
 float32 = DType.float32
@@ -19,6 +20,7 @@ int32 = DType.int32
 int64 = DType.int64
 bool = DType.bool  # noqa: A001  (tf.bool)
 dtypes = DType
+newaxis = None  # tf.newaxis
 
 __version__ = "0.1.0"
 

@@ -2,16 +2,16 @@
 
 gradc stages a function by interpreting its parse tree with Python values known at compile
 time. Constructs whose meaning depends on run-time control flow (`try`, `with`, generators),
-on scopes the interpreter does not model (`global`, `nonlocal`, `class`), or that hide
-loops (comprehensions) are rejected here, all at once: one `GradcSyntaxError` lists every
+or on scopes the interpreter does not model (`global`, `nonlocal`, `class`) are rejected
+here, all at once: one `GradcSyntaxError` lists every
 finding as `file:line:col: <construct> is not supported inside a gradc function;
 <alternative>` with the source line and a caret, so the user fixes them in one round.
 
 Supported on purpose (see SURFACE.md "Python inside a compiled function"): assignments
 (also augmented, annotated, starred), `if`/`for`/`while` (+`else`), `break`/`continue`,
 `return`, `pass`, nested `def`, `lambda` as a call argument (`gradc.cond(p, lambda: a, lambda:
-b)`), list/tuple/dict/set literals, f-strings, `assert` and `raise` (they run at compile time
-on Python values, like argument checks in TensorFlow's traced code).
+b)`), list/tuple/dict/set literals and comprehensions, generator expressions, f-strings,
+`assert` and `raise` (they run at compile time on Python values, like argument checks in TensorFlow's traced code).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from .errors import Site, syntax_error
 from .pyparse import position
 from .source import SourceInfo
 
-_COMPREHENSION = "use a for loop that appends to a list"
 _SCOPE = "pass the value in as an argument and return the new value"
 
 # tree name -> (construct, alternative)
@@ -48,14 +47,6 @@ _REJECT: dict[str, tuple[str, str]] = {
     "match_stmt": ("`match`", "use if/elif/else"),
 }
 
-_COMPREHENSION_KIND = {
-    "list_comprehension": "a list comprehension",
-    "tuple_comprehension": "a generator expression",
-    "dict_comprehension": "a dict comprehension",
-    "set_comprehension": "a set comprehension",
-    "arguments": "a generator expression",
-}
-
 _LAMBDA = ("`lambda` outside a call argument",
            "use a nested def (a lambda is supported only as an argument of a call, "
            "e.g. gradc.cond(p, lambda: a, lambda: b))")
@@ -79,10 +70,6 @@ def find_unsupported(funcdef: Tree, src: SourceInfo) -> list[tuple[Site, str]]:
         kind = node.data
         if kind in _REJECT:
             report(node, *_REJECT[kind])
-        elif kind == "comprehension":
-            what = _COMPREHENSION_KIND.get(parent.data if parent is not None else "", "a comprehension")
-            outer = parent is not None and parent.data.endswith("_comprehension")
-            report(parent if outer else node, what, _COMPREHENSION)  # caret from the bracket
         elif kind in ("lambdef", "lambdef_nocond") and not _lambda_is_argument(node, parent, grand):
             report(node, *_LAMBDA)
         for child in node.children:

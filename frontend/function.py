@@ -112,7 +112,24 @@ def _flatten_result(obj: Any, outs: list[Value]) -> Any:
     return ("out", len(outs) - 1)
 
 
+@dataclass
+class WithPrints:
+    """A result template whose function also has gradc.print calls (outputs from `first`)."""
+
+    template: Any
+    prints: list[Any]
+    first: int
+
+    def run(self, results: list[np.ndarray]) -> None:
+        from .api.printing import run_prints
+
+        run_prints(self.prints, results[self.first:])
+
+
 def _rebuild(template: Any, results: list[np.ndarray]) -> Any:
+    if isinstance(template, WithPrints):
+        template.run(results)
+        return _rebuild(template.template, results)
     if template is None:
         return None
     if isinstance(template, tuple) and len(template) == 2 and template[0] == "out":
@@ -132,6 +149,14 @@ def _builder(template: Any) -> Callable[[list[np.ndarray]], Any]:
     Outputs arrive as `Result` arrays already; an output index used twice gets a view the
     second time, so callers never see one object in two places.
     """
+    if isinstance(template, WithPrints):
+        inner, wp = _builder(template.template), template
+
+        def with_prints(r: list[np.ndarray]) -> Any:
+            wp.run(r)
+            return inner(r)
+
+        return with_prints
     seen: set[int] = set()
 
     def build(t: Any) -> Callable[[list[np.ndarray]], Any]:
@@ -278,6 +303,9 @@ class GradcFunction:
             result = stage_call(self.python_function, staged_args, {})
             outs: list[Value] = []
             template = _flatten_result(result, outs)
+            if tr.prints:  # gradc.print values are extra outputs, printed by the call
+                template = WithPrints(template, tr.prints, len(outs))
+                outs.extend(tr.print_outputs)
         fn.outputs = outs
         return fn, template
 

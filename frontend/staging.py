@@ -24,7 +24,7 @@ from typing import Any
 from lark import Token, Tree
 
 from .errors import GradcLoopError, GradcSourceError, debug_enabled, is_user_error, user_code_error
-from .staging_assign import AssignMixin
+from .staging_comp import ComprehensionMixin
 from .staging_expr import truth
 from .staging_scope import CodeInfo, Frame, compiled, is_user_code
 
@@ -105,7 +105,7 @@ def _lambda_suite(node: Tree) -> Tree:
     return hit[1]
 
 
-class Interpreter(AssignMixin):
+class Interpreter(ComprehensionMixin):
     """Statement half of the interpreter; one shared instance, state lives in frames."""
 
     def run_body(self, frame: Frame, suite: Tree) -> Any:

@@ -36,6 +36,9 @@ class Trace:
     static: dict[Value, np.ndarray | None] = field(default_factory=dict)
     # Enclosing tf.cond branches being staged (see api/control_flow.py).
     cond_frames: list[Any] = field(default_factory=list)
+    # gradc.print calls (api/printing.py) and the values they print, extra outputs of the function.
+    prints: list[Any] = field(default_factory=list)
+    print_outputs: list[Value] = field(default_factory=list)
 
 
 _STACK: list[Trace] = []

@@ -231,10 +231,22 @@ def test_while_cap(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_fence_errors_surface_from_stage_call() -> None:
     def bad(x):
-        return [v for v in x]
+        with x:
+            return x
 
-    with pytest.raises(GradcSyntaxError, match="a list comprehension"):
+    with pytest.raises(GradcSyntaxError, match="`with` is not supported"):
         stage(bad)
+
+
+def test_comprehensions_are_staged_like_python() -> None:
+    def comp(x):
+        ys = [x * float(i) for i in range(3) if i != 1]
+        total = sum(tf.reduce_sum(y) for y in ys)
+        table = {i: y for i, y in enumerate(ys)}
+        return ys, total, table[1], [a + b for a in (1.0, 2.0) for b in (10.0, 20.0)]
+
+    _, out = stage(comp)
+    assert len(out[0]) == 2 and out[3] == [11.0, 21.0, 12.0, 22.0]
 
 
 def test_exec_helpers_fall_back_to_a_plain_call() -> None:

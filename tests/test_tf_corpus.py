@@ -27,8 +27,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "shapes and raises a clear ValueError; TF returns the taken branch's value with an unknown shape",
     "109_attention_transpose_a_batch_rank3": "batched (rank-3) tf.matmul: compiler/ops/linalg.py _matmul_infer "
     "raises ShapeError 'gradc's matmul takes 2-D operands'; TF runs BatchMatMulV2",
-    "111_err_cond_python_bool_pred": "exception type: tf.cond(True, ...) raises TypeError('pred must not be a "
-    "Python bool') in TF; frontend/api/control_flow.py cond() evaluates a Python pred at compile time instead",
     "120_print_cond_in_loop_addn_names": COND + "names: x used in both branches; TF gradients/cond_grad/Identity, "
     "gradc gradients/AddN_3 (the gates add contributions to x that TF sums inside the If gradient)",
     "124_print_dyn_batch_reduce_axis_names": "names: TensorSpec([None, 2]) and reduce_sum(axis=0): TF "
@@ -36,14 +34,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "compiler/autodiff/rules.py _sum_grad always emits Reshape+Tile)",
     "129_lambda_list_activations": "GradcSyntaxError: frontend/fence.py _lambda_is_argument rejects a lambda that "
     "is not a call argument (here in a list); staging_expr.e_lambdef already stages it (passes with the fence relaxed)",
-    "146_tf_newaxis": "AttributeError: gradc has no `newaxis` (frontend/__init__.py; TF's tf.newaxis is None)",
-    "147_dyn_batch_tile_tf_shape_multiples": "TypeError: a shape/multiples list mixing tf.shape(x)[0] with ints "
-    "(tf.tile(v, [tf.shape(x)[0], 1]), tf.reshape(s, [tf.shape(x)[0], -1])): frontend/api/array_ops.py _dims "
-    "calls int() on each element; only a whole-tensor shape goes through static_value",
-    "152_tf_print_runtime": "AttributeError: gradc has no `print` (tf.print); frontend/api/printing.py is not exported",
-    "153_tf_print_in_helper_loop": "AttributeError: gradc has no `print` (tf.print with summarize=)",
-    "182_list_comprehension_grads": "GradcSyntaxError: frontend/fence.py rejects comprehensions by design "
-    "(`[tf.reduce_sum(g * g) for g in grads]`); TF runs them",
 }
 
 

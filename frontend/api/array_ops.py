@@ -50,7 +50,17 @@ def _dims(shape: Any) -> tuple[int, ...]:
         shape = shape.numpy().tolist()
     if isinstance(shape, (int, np.integer)):
         return (int(shape),)
-    return tuple(int(d) for d in shape)
+    return tuple(_dim(d) for d in shape)
+
+
+def _dim(d: Any) -> int:
+    """One entry of a shape list: a Python int, or a scalar tensor known while staging."""
+    if isinstance(d, (Tensor, EagerTensor)):
+        known = static_value(d)
+        if known is None or known.ndim != 0:
+            raise TypeError(f"shape entries must be known while staging; {d!r} is computed at run time")
+        return int(known)
+    return int(d)
 
 
 def _static_shape(x: Any) -> tuple[int, ...]:

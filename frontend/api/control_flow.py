@@ -86,6 +86,8 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
     """TensorFlow's tf.cond."""
     if true_fn is None or false_fn is None or not callable(true_fn) or not callable(false_fn):
         raise TypeError("cond(): true_fn and false_fn are required and must be callable")
+    if isinstance(pred, (bool, np.bool_)):
+        raise TypeError("pred must not be a Python bool")  # TensorFlow's check, kept for parity
     tr = current()
     if not isinstance(pred, Tensor) or tr is None:
         value = bool(pred.numpy() if isinstance(pred, EagerTensor) else pred)
