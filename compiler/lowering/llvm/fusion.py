@@ -132,7 +132,7 @@ def reshape_map(m: ViewMap, shape: tuple[int, ...]) -> ViewMap | None:
 # Largest loop group: a longer body costs LLVM superlinear time (register allocation over one
 # huge block whose values stay live across libm calls) for no runtime gain; past the cap the
 # chain continues in a new group and the crossing values are materialised.
-MAX_GROUP_OPS = int(os.environ.get("GRADC_MAX_GROUP_OPS", "256"))
+MAX_GROUP_OPS = int(os.environ.get("GRADC_MAX_GROUP_OPS", "64"))
 
 
 def plan_fusion(fn: Function, fuse: bool = True) -> FusionPlan:

@@ -31,6 +31,9 @@ from .memory import ALIGN, BufferPlan, Slot, nbytes, plan_memory
 __all__ = ["ALIGN", "BufferPlan", "LoweredModule", "Slot", "lower", "nbytes", "plan_buffers", "symbol_for"]
 
 
+OUTLINE_ABOVE = 8  # kernels per function above which kernels are not inlined into the entry
+
+
 @dataclass
 class LoweredModule:
     llvm_ir: str
@@ -117,6 +120,12 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
         else:
             kfn = emit_kernel(ctx, op, spec, f"{sym}.o{next(ids)}")
         b.call(kfn, [slot_ptr(r) for r in op.results] + [slot_ptr(v) for v in op.operands])
+    if len(fplan.nodes) > OUTLINE_ABOVE:
+        # Many kernels: keep them out of line so each is optimised on its own and
+        # function-level passes see one loop nest at a time (compile time stays linear).
+        for f in mod.functions:
+            if f is not entry and f.name.startswith(sym + ".") and "alwaysinline" not in f.attributes:
+                f.attributes.add("noinline")
     for j, v in plan.copies:
         dst = b.load(gep(b, outputs, i64(j), PTR), typ=PTR, name=f"output{j}")
         memcpy(ctx, b, dst, slot_ptr(v), nbytes(v))
