@@ -21,7 +21,7 @@ def three_problems(x):
     except ValueError:
         y = x
     with open("log") as fh:
-        zs = fh
+        zs = (fh, y)
     return zs
 
 
