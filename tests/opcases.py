@@ -274,6 +274,17 @@ def _matmul(draw: Draw, op: str) -> Case:
     return Case(op, [a, b], {"transpose_a": ta, "transpose_b": tb})
 
 
+@case("batch_matmul")
+def _batch_matmul(draw: Draw, op: str) -> Case:
+    m, k, n = (draw(st.integers(1, 3)) for _ in range(3))
+    ax, ay = draw(st.booleans()), draw(st.booleans())
+    # Batch dims broadcast in both directions: (2, 1) against (3,) or a plain matrix.
+    bx, by = draw(st.sampled_from([((2,), (2,)), ((2, 1), (3,)), ((), (2,)), ((1,), (2,))]))
+    a = floats(draw, (*bx, k, m) if ax else (*bx, m, k))
+    b = floats(draw, (*by, n, k) if ay else (*by, k, n))
+    return Case(op, [a, b], {"adj_x": ax, "adj_y": ay})
+
+
 @case("softmax", "log_softmax")
 def _softmax(draw: Draw, op: str) -> Case:
     return Case(op, [floats(draw, shape_of(draw, 1, 3), -3.0, 3.0)])

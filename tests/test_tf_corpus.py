@@ -25,8 +25,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "076_print_cond_names": COND + 'names: TF gradients/cond_grad/Identity[_1]; gradc AddN, cond/false/mul_grad/Mul_1',
     "090_cond_branch_shapes_differ": COND + "shape: branches of shapes () and (2,): gradc compiles static "
     "shapes and raises a clear ValueError; TF returns the taken branch's value with an unknown shape",
-    "109_attention_transpose_a_batch_rank3": "batched (rank-3) tf.matmul: compiler/ops/linalg.py _matmul_infer "
-    "raises ShapeError 'gradc's matmul takes 2-D operands'; TF runs BatchMatMulV2",
     "120_print_cond_in_loop_addn_names": COND + "names: x used in both branches; TF gradients/cond_grad/Identity, "
     "gradc gradients/AddN_3 (the gates add contributions to x that TF sums inside the If gradient)",
     "124_print_dyn_batch_reduce_axis_names": "names: TensorSpec([None, 2]) and reduce_sum(axis=0): TF "

@@ -442,6 +442,40 @@ def _matmul(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     return [mm(bm, g, True, True), mm(g, a, True, True)]
 
 
+@rule("batch_matmul")
+def _batch_matmul(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+    x, y = op.operands
+    g = dy[0]
+    ax, ay = op.attrs["adj_x"], op.attrs["adj_y"]
+
+    def mm(p: Value, q: Value, tp: bool, tq: bool) -> Value:
+        kind = "batch_matmul" if max(p.type.rank, q.type.rank) > 2 else "matmul"
+        attrs = {"adj_x": tp, "adj_y": tq} if kind == "batch_matmul" else {"transpose_a": tp, "transpose_b": tq}
+        return b.create(kind, [p, q], attrs, name="MatMul").result
+
+    if not ax and not ay:
+        gx, gy = mm(g, y, False, True), mm(x, g, True, False)
+    elif not ax and ay:
+        gx, gy = mm(g, y, False, False), mm(g, x, True, False)
+    elif ax and not ay:
+        gx, gy = mm(y, g, False, True), mm(x, g, False, False)
+    else:
+        gx, gy = mm(y, g, True, True), mm(g, x, True, True)
+    if x.type.shape[:-2] == y.type.shape[:-2]:
+        return [gx, gy]
+    out = op.result.type.shape
+    return [_unbroadcast_batch(b, gx, x.type, out), _unbroadcast_batch(b, gy, y.type, out)]
+
+
+def _unbroadcast_batch(b: Builder, g: Value, x: TensorType, out: tuple[int, ...]) -> Value:
+    """Sum a batched-matmul gradient over the batch dims along which x was broadcast."""
+    batch, xb = out[:-2], x.shape[:-2]
+    lead = len(batch) - len(xb)
+    axes = tuple(k for k in range(len(batch)) if k < lead or (xb[k - lead] == 1 and batch[k] != 1))
+    s = b.emit("sum", g, name="Sum", axes=axes, keepdims=False)
+    return b.emit("reshape", s, name="Reshape", shape=x.shape)
+
+
 @rule("softmax")
 def _softmax(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     s, g = op.result, dy[0]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from gradc.compiler.ir.types import DType
 
 from ..tracing import apply, common_dtype
@@ -71,8 +73,10 @@ def minimum(x: Any, y: Any, name: str | None = None) -> Any:
 def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
            adjoint_a: bool = False, adjoint_b: bool = False, name: str | None = None) -> Any:
     """2-D matrix product; adjoint is transpose for the real dtypes gradc supports."""
-    attrs = {"transpose_a": bool(transpose_a or adjoint_a), "transpose_b": bool(transpose_b or adjoint_b)}
-    return call("matmul", [a, b], name or "MatMul", attrs, args=("a", "b"))
+    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    if max(len(getattr(v, "shape", np.shape(v))) for v in (a, b)) > 2:  # TF's BatchMatMulV3 path
+        return call("batch_matmul", [a, b], name or "MatMul", {"adj_x": ta, "adj_y": tb}, args=("x", "y"))
+    return call("matmul", [a, b], name or "MatMul", {"transpose_a": ta, "transpose_b": tb}, args=("a", "b"))
 
 
 # -- unary --------------------------------------------------------------------------------------
