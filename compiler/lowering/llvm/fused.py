@@ -5,10 +5,12 @@ root buffers (broadcast and folded-view strides composed over the iteration shap
 constants are immediates, and only materialised values and reduction results are stored.
 
 Reductions: after coalescing, a reduction whose reduced dimensions form a suffix of the nest
-keeps its accumulator in a register (initialised before the first reduced loop, stored after
-it); any other reduction accumulates into its output in memory order (initialised before
-the nest, scaled for mean after it), which vectorises across the kept inner dimensions.
-Accumulation order is sequential, as in the unfused kernels.
+keeps its accumulator in registers (initialised before the first reduced loop, stored after
+it); when the innermost run is at least lanes.LANE_MIN long it is split into K lanes summed
+as a tree (lanes.py states the order), so the loop vectorises without fast-math and sums as
+accurately as NumPy's pairwise sum. Any other reduction accumulates into its output in memory
+order (initialised before the nest, scaled for mean after it), which vectorises across the
+kept inner dimensions; short runs keep one sequential accumulator, as the unfused kernels do.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from gradc.compiler.ops import registry
 from gradc.compiler.ops.common import broadcast_strides, contiguous_strides
 from gradc.compiler.ops.registry import Elementwise, Reduce
 
-from .common import PTR, VOID, Ctx, load, reg_type, store
+from .common import PTR, VOID, Ctx, i64, load, reg_type, store
 from .fusion import FusionPlan, Node, leaf_root, node_reads, node_writes
 from .kernels import _combine, _entry_alloca, _identity
+from .lanes import LANE_MIN, LANES, block_end, fill, flush, lane_array, lane_ptr, pairwise, tree_levels
 from .loops import coalesce, loop, offset
 from .scalar import EMITTERS
 
@@ -85,6 +88,23 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str) -> tuple[ir.Function,
     for op in reduces:
         if start[op] is None:
             _memory_init(ctx, b, op, ptr[op.result])
+    # Register reductions over the innermost dimension use K lanes (lanes.py): the inner lane
+    # loop carries no dependence, so LLVM vectorises the whole fused body without reassociating.
+    lane_ops = [op for op in reduces if start[op] is not None and start[op] < rank] \
+        if rank and cshape[-1] >= LANE_MIN else []
+    depth = tree_levels(cshape[-1] // LANES) if lane_ops else 0
+    lanes = {op: [lane_array(b, reg_type(op.result.type.dtype)) for _ in range(depth)] for op in lane_ops}
+    lane: list[ir.Value] = []  # the current lane index while emitting a lane-split body
+
+    def comb(op: Op) -> Callable[[ir.Value, ir.Value], ir.Value]:
+        spec = registry.get(op.opdef).lowering
+        assert isinstance(spec, Reduce)
+        return lambda a, x: _combine(ctx, b, spec.combine, a, x)
+
+    def ident(op: Op) -> ir.Constant:
+        spec = registry.get(op.opdef).lowering
+        assert isinstance(spec, Reduce)
+        return _identity(spec.combine, reg_type(op.result.type.dtype), op.operands[0].type.dtype)
 
     def body(idx: list[ir.Value]) -> None:
         vals: dict[Value, ir.Value] = {}
@@ -115,26 +135,64 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str) -> tuple[ir.Function,
                 o = offset(b, idx, out_st[op])
                 acc = load(b, ptr[op.result], o, dt)
                 store(b, _combine(ctx, b, spec.combine, acc, x), ptr[op.result], o, dt)
+            elif op in lanes:
+                ty = reg_type(dt)
+                lp = lane_ptr(b, lanes[op][0], ty, lane[0])
+                b.store(_combine(ctx, b, spec.combine, b.load(lp, typ=ty), x), lp)
             else:
                 slot, ty = acc_slot[op], reg_type(dt)
                 b.store(_combine(ctx, b, spec.combine, b.load(slot, typ=ty), x), slot)
 
+    def flush_up(lo: int, hi: int) -> None:
+        """Level j into level j + 1 for j in lo..hi-1, in that order."""
+        for j in range(lo, hi):
+            for op in lane_ops:
+                ty = reg_type(op.result.type.dtype)
+                flush(b, ctx, comb(op), lanes[op][j + 1], lanes[op][j], ty, ident(op))
+
+    def periodic(r: ir.Value, j: int) -> None:
+        if j < depth - 1:  # nested: a level-j group closes only where a level-(j-1) one does
+            with b.if_then(block_end(b, r, j)):
+                flush_up(j - 1, j)
+                periodic(r, j + 1)
+
+    def split_innermost(idx: list[ir.Value]) -> None:
+        """The innermost loop as rows of K lanes plus a tail (lanes.py's summation order)."""
+        n_el = cshape[-1]
+        rows, tail = divmod(n_el, LANES)
+        with loop(b, rows, "row") as r:
+            with loop(b, LANES, "lane") as k:
+                lane[:] = [k]
+                body([*idx, b.add(b.mul(r, i64(LANES), flags=("nuw", "nsw")), k, flags=("nuw", "nsw"))])
+            periodic(r, 1)
+        if tail:
+            with loop(b, tail, "tail") as t:
+                lane[:] = [t]
+                body([*idx, b.add(t, i64(rows * LANES), flags=("nuw", "nsw"))])
+        flush_up(0, depth - 1)
+
     def level(d: int, idx: list[ir.Value]) -> None:
         here = [op for op in reduces if start[op] == d]
         for op in here:
-            spec = registry.get(op.opdef).lowering
-            assert isinstance(spec, Reduce)
-            b.store(_identity(spec.combine, reg_type(op.result.type.dtype), op.operands[0].type.dtype),
-                    acc_slot[op])
+            if op in lanes:
+                for arr in lanes[op]:
+                    fill(b, arr, reg_type(op.result.type.dtype), ident(op))
+            else:
+                b.store(ident(op), acc_slot[op])
         if d == rank:
             body(idx)
+        elif d == rank - 1 and lane_ops:
+            split_innermost(idx)
         else:
             with loop(b, cshape[d], f"l{d}") as i:
                 level(d + 1, [*idx, i])
         for op in here:
             dt = op.result.type.dtype
-            v = _finish(ctx, b, op, b.load(acc_slot[op], typ=reg_type(dt)))
-            store(b, v, ptr[op.result], offset(b, idx, out_st[op][:d]), dt)
+            if op in lanes:
+                acc = pairwise(b, comb(op), lanes[op][-1], reg_type(dt))
+            else:
+                acc = b.load(acc_slot[op], typ=reg_type(dt))
+            store(b, _finish(ctx, b, op, acc), ptr[op.result], offset(b, idx, out_st[op][:d]), dt)
 
     level(0, [])
     for op in reduces:
