@@ -70,3 +70,18 @@ def test_blas_matmul_with_folded_transposes(ta: bool, tb: bool, dt: DType) -> No
     got = compile_function(fn)(xa, xc)[0]
     want = (xa.T if ta else xa) @ (xc.T if tb else xc)
     np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+@pytest.mark.parametrize("m,k,n", [(7, 5, 1), (1, 5, 6), (1, 5, 1)])
+@pytest.mark.parametrize("ta,tb", [(False, False), (True, False), (False, True), (True, True)])
+def test_matrix_vector_products_use_gemv(m: int, k: int, n: int, ta: bool, tb: bool) -> None:
+    fn = Function("mv")
+    b = Builder(fn)
+    a = b.add_arg("a", TensorType((k, m) if ta else (m, k), F32))
+    c = b.add_arg("c", TensorType((n, k) if tb else (k, n), F32))
+    fn.outputs = [b.emit("matmul", a, c, transpose_a=ta, transpose_b=tb)]
+    assert "gradc.sgemv" in lower(fn).llvm_ir
+    rng = np.random.default_rng(2)
+    xa, xc = (rng.standard_normal(v.type.shape).astype(np.float32) for v in fn.args)
+    want = (xa.T if ta else xa) @ (xc.T if tb else xc)
+    np.testing.assert_allclose(compile_function(fn)(xa, xc)[0], want, rtol=1e-5, atol=1e-6)

@@ -24,6 +24,10 @@ ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 # a system OpenBLAS build exports plain cblas names (then with 32-bit ints: not used).
 _CANDIDATES = {"gradc.sgemm": ("scipy_cblas_sgemm64_", "cblas_sgemm64_"),
                "gradc.dgemm": ("scipy_cblas_dgemm64_", "cblas_dgemm64_")}
+# Matrix-vector products: GEMM with one column packs (copies) the whole matrix first, which
+# costs more than the product; GEMV streams it once. Optional: without them GEMM is used.
+_OPTIONAL = {"gradc.sgemv": ("scipy_cblas_sgemv64_", "cblas_sgemv64_"),
+             "gradc.dgemv": ("scipy_cblas_dgemv64_", "cblas_dgemv64_")}
 
 
 def usable(op: Op) -> bool:
@@ -35,12 +39,21 @@ def usable(op: Op) -> bool:
 
 
 def emit_gemm(ctx: Ctx, b: ir.IRBuilder, op: Op, c: ir.Value, a: ir.Value, bm: ir.Value) -> None:
-    """C = op(A) @ op(B) with one cblas_?gemm call (alpha 1, beta 0: C is overwritten)."""
+    """C = op(A) @ op(B) with one cblas_?gemm call (alpha 1, beta 0: C is overwritten), or one
+    cblas_?gemv call when C is a single column or row."""
     at, ct = op.operands[0].type, op.results[0].type
     ta, tb = bool(op.attrs.get("transpose_a", False)), bool(op.attrs.get("transpose_b", False))
     m, n = ct.shape
     k = at.shape[0] if ta else at.shape[1]
     fty = F32 if ct.dtype is DType.float32 else F64
+    gemv = "gradc.sgemv" if fty is F32 else "gradc.dgemv"
+    if (n == 1 or m == 1) and gemv in blas_symbols():
+        # A vector operand is contiguous whatever its transpose flag (one row or one column).
+        if n == 1:  # c = op(A) @ v: A stored m x k (NoTrans) or k x m (Trans)
+            _gemv(ctx, b, gemv, fty, ta, (k, m) if ta else (m, k), a, bm, c)
+        else:  # c = op(B)^T @ u: B stored k x n (Trans) or n x k (NoTrans)
+            _gemv(ctx, b, gemv, fty, not tb, (n, k) if tb else (k, n), bm, a, c)
+        return
     name = "gradc.sgemm" if fty is F32 else "gradc.dgemm"
     fn = ctx.module.globals.get(name)
     if fn is None:
@@ -51,6 +64,19 @@ def emit_gemm(ctx: Ctx, b: ir.IRBuilder, op: Op, c: ir.Value, a: ir.Value, bm: i
     b.call(fn, [ir.Constant(I32, ROW_MAJOR), ir.Constant(I32, TRANS if ta else NO_TRANS),
                 ir.Constant(I32, TRANS if tb else NO_TRANS), i64(m), i64(n), i64(k), ir.Constant(fty, 1.0),
                 a, i64(lda), bm, i64(ldb), ir.Constant(fty, 0.0), c, i64(n)])
+
+
+def _gemv(ctx: Ctx, b: ir.IRBuilder, name: str, fty: ir.Type, trans: bool, shape: tuple[int, int],
+          mat: ir.Value, vec: ir.Value, out: ir.Value) -> None:
+    """out = op(mat) @ vec for a row-major `shape` matrix (alpha 1, beta 0)."""
+    fn = ctx.module.globals.get(name)
+    if fn is None:
+        sig = ir.FunctionType(VOID, [I32, I32, I64, I64, fty, PTR, I64, PTR, I64, fty, PTR, I64])
+        fn = ir.Function(ctx.module, sig, name)
+    rows, cols = shape
+    b.call(fn, [ir.Constant(I32, ROW_MAJOR), ir.Constant(I32, TRANS if trans else NO_TRANS), i64(rows),
+                i64(cols), ir.Constant(fty, 1.0), mat, i64(max(cols, 1)), vec, i64(1), ir.Constant(fty, 0.0),
+                out, i64(1)])
 
 
 @functools.cache
@@ -64,13 +90,13 @@ def blas_symbols() -> dict[str, int]:
     except OSError:
         return {}
     out: dict[str, int] = {}
-    for alias, names in _CANDIDATES.items():
+    for alias, names in {**_CANDIDATES, **_OPTIONAL}.items():
         for nm in names:
             f = getattr(lib, nm, None)
             if f is not None:
                 out[alias] = ctypes.cast(f, ctypes.c_void_p).value or 0
                 break
-    return out if len(out) == len(_CANDIDATES) else {}
+    return out if all(a in out for a in _CANDIDATES) else {}
 
 
 def _openblas_path() -> str | None:
