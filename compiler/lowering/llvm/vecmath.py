@@ -65,10 +65,13 @@ to libm there and are exact.
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Callable
 
 from llvmlite import ir
 
+from . import vecmath_outline as outline
 from .common import F32, F64, I32, I64, Ctx
 
 B = ir.IRBuilder
@@ -76,15 +79,30 @@ Body = Callable[["_E", list[ir.Value]], ir.Value]
 
 # Functions with a vector float64 implementation; the others call libm for float64.
 F64_VECTOR = frozenset({"exp", "log", "sigmoid", "sqrt"})
+# Call sites per module after which a helper goes out of line (see _helper).
+OUTLINE_AFTER = int(os.environ.get("GRADC_VECMATH_OUTLINE", "9"))
+# Call-site counts of the helpers of the modules being built (dropped with the module).
+_CALLS: weakref.WeakKeyDictionary[ir.Function, int] = weakref.WeakKeyDictionary()
 
 
 class _E:
     """Emission helper: typed constants and arithmetic with the helper's fixed flags."""
 
-    def __init__(self, c: Ctx, b: B, ty: ir.Type) -> None:
-        self.c, self.b, self.ty = c, b, ty
+    def __init__(self, c: Ctx, b: B, sty: ir.Type, lanes: int = 0) -> None:
+        # lanes > 0: the same code on <lanes x sty> vectors (the out-of-line vector variants).
+        self.c, self.b, self.sty, self.lanes = c, b, sty, lanes
         self.fl: tuple[str, ...] = ("contract",) if c.fastmath else ()
-        self.ity = I32 if ty == F32 else I64
+        isty = I32 if sty == F32 else I64
+        self.ty: ir.Type = ir.VectorType(sty, lanes) if lanes else sty
+        self.ity: ir.Type = ir.VectorType(isty, lanes) if lanes else isty
+
+    def retyped(self, sty: ir.Type) -> _E:
+        """The same builder and lane count on another element type (float32 code in float64)."""
+        return _E(self.c, self.b, sty, self.lanes)
+
+    @property
+    def f32(self) -> bool:
+        return self.sty == F32
 
     def k(self, v: float) -> ir.Constant:
         return ir.Constant(self.ty, v)
@@ -112,7 +130,7 @@ class _E:
         return acc
 
     def intr(self, name: str, *args: ir.Value) -> ir.Value:
-        return self.b.call(self.c.intrinsic(f"llvm.{name}", self.ty, len(args)), list(args))
+        return self.b.call(outline.intrinsic(self.c, f"llvm.{name}", self.ty, len(args)), list(args))
 
     def sel(self, cond: ir.Value, x: ir.Value, y: ir.Value) -> ir.Value:
         return self.b.select(cond, x, y)
@@ -137,7 +155,7 @@ class _E:
 
     def pow2(self, n: ir.Value) -> ir.Value:
         """2^n for an integer n in the normal exponent range, built from its bits."""
-        mant, bias = (23, 127) if self.ty == F32 else (52, 1023)
+        mant, bias = (23, 127) if self.f32 else (52, 1023)
         return self.flt(self.b.shl(self.b.add(n, self.ik(bias)), self.ik(mant)))
 
     def scale(self, y: ir.Value, n: ir.Value) -> ir.Value:
@@ -152,18 +170,30 @@ class _E:
 
 
 def _helper(c: Ctx, name: str, ty: ir.Type, nargs: int, body: Body) -> ir.Function:
-    """The module's `internal alwaysinline` function `gradc.vm.<name>.<type>[.fast]`, built once."""
+    """The module's `internal` function `gradc.vm.<name>.<type>[.fast]`, built once.
+
+    It starts `alwaysinline` (a few call sites: inlined code is the fastest and the smallest
+    module). Its OUTLINE_AFTER-th call site makes it out of line with vector variants
+    (vecmath_outline.py), so large modules grow by a call, not a polynomial, per op.
+    """
     full = f"gradc.vm.{name}.{'f32' if ty == F32 else 'f64'}{'.fast' if c.fastmath else ''}"
     fn = c.helpers.get(full)
-    if fn is not None:
-        return fn
-    fn = ir.Function(c.module, ir.FunctionType(ty, [ty] * nargs), full)
-    fn.linkage = "internal"
-    fn.attributes.add("alwaysinline")
-    fn.attributes.add("nounwind")
-    b = ir.IRBuilder(fn.append_basic_block("entry"))
-    b.ret(body(_E(c, b, ty), list(fn.args)))
-    c.helpers[full] = fn
+    if fn is None:
+        fn = ir.Function(c.module, ir.FunctionType(ty, [ty] * nargs), full)
+        fn.linkage = "internal"
+        fn.attributes.add("alwaysinline")
+        fn.attributes.add("nounwind")
+        b = ir.IRBuilder(fn.append_basic_block("entry"))
+        b.ret(body(_E(c, b, ty), list(fn.args)))
+        c.helpers[full] = fn
+    _CALLS[fn] = n = _CALLS.get(fn, 0) + 1
+    if n == OUTLINE_AFTER:
+
+        def emit(vfn: ir.Function, lanes: int) -> None:
+            vb = ir.IRBuilder(vfn.append_basic_block("entry"))
+            vb.ret(body(_E(c, vb, ty, lanes), list(vfn.args)))
+
+        outline.outline(c, fn, emit)
     return fn
 
 
@@ -193,7 +223,7 @@ def _exp_f32(e: _E, a: list[ir.Value]) -> ir.Value:
     p = e.horner(r, (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
                      1.6666665459e-1, 5.0000001201e-1))  # Cephes expf minimax, |r| <= ln2/2
     y = e.add(e.add(e.mul(p, z), r), e.k(1.0))
-    res = e.scale(y, b.fptosi(fn, I32))
+    res = e.scale(y, b.fptosi(fn, e.ity))
     return e.sel(e.isnan(x), x, res)
 
 
@@ -215,12 +245,12 @@ def _exp_f64(e: _E, a: list[ir.Value]) -> ir.Value:
     cc = e.sub(r, e.mul(t, p))
     # exp(r) = 1 + r + r*c/(2-c) (FreeBSD's rational form), arranged to keep lo's bits.
     y = e.sub(e.k(1.0), e.sub(e.sub(lo, e.div(e.mul(r, cc), e.sub(e.k(2.0), cc))), hi))
-    res = e.scale(y, b.fptosi(fn, I64))
+    res = e.scale(y, b.fptosi(fn, e.ity))
     return e.sel(e.isnan(x), x, res)
 
 
 def _exp_body(e: _E, a: list[ir.Value]) -> ir.Value:
-    return _exp_f32(e, a) if e.ty == F32 else _exp_f64(e, a)
+    return _exp_f32(e, a) if e.f32 else _exp_f64(e, a)
 
 
 def exp(c: Ctx, b: B, x: ir.Value) -> ir.Value:
@@ -246,11 +276,11 @@ def _normalise(e: _E, ix: ir.Value, k: ir.Value) -> tuple[ir.Value, ir.Value]:
     the number = m * 2^k. FreeBSD's trick: adding 0x95f64 to the high mantissa bits carries
     into the exponent exactly when the mantissa is >= sqrt(2), and then m gets exponent -1."""
     b = e.b
-    mant, bias = (23, 127) if e.ty == F32 else (52, 1023)
+    mant, bias = (23, 127) if e.f32 else (52, 1023)
     k = b.add(k, b.sub(b.ashr(ix, e.ik(mant)), e.ik(bias)))
     m = b.and_(ix, e.ik((1 << mant) - 1))
     i = b.and_(b.add(m, e.ik(0x95F64 << (mant - 20))), e.ik(1 << mant))
-    one = e.ik(0x3F800000 if e.ty == F32 else 0x3FF0000000000000)  # the bits of 1.0
+    one = e.ik(0x3F800000 if e.f32 else 0x3FF0000000000000)  # the bits of 1.0
     xm = e.flt(b.or_(m, b.xor(i, one)))
     return xm, b.add(k, b.ashr(i, e.ik(mant)))
 
@@ -260,13 +290,13 @@ def _log_core(e: _E, f: ir.Value, k: ir.Value, c: ir.Value | None) -> ir.Value:
     s = e.div(f, e.add(e.k(2.0), f))
     z = e.mul(s, s)
     w = e.mul(z, z)
-    lg = _LG_F32 if e.ty == F32 else _LG_F64
+    lg = _LG_F32 if e.f32 else _LG_F64
     t1 = e.mul(w, e.horner(w, lg[1::2][::-1]))  # Lg2 + w*Lg4 (+ w^2*Lg6)
     t2 = e.mul(z, e.horner(w, lg[0::2][::-1]))  # Lg1 + w*Lg3 (+ ...)
     rr = e.add(t2, t1)
     hfsq = e.mul(e.mul(e.k(0.5), f), f)
     dk = e.b.sitofp(k, e.ty)
-    hi, lo = _LN2_F32 if e.ty == F32 else _LN2_F64
+    hi, lo = _LN2_F32 if e.f32 else _LN2_F64
     klo = e.mul(dk, e.k(lo))
     if c is not None:
         klo = e.add(klo, c)
@@ -286,8 +316,8 @@ def _log_body(e: _E, a: list[ir.Value]) -> ir.Value:
     x = a[0]
     b = e.b
     # Denormals (and 0, negatives: fixed at the end) are pre-scaled into the normal range.
-    sh = 25 if e.ty == F32 else 54
-    tiny = e.lt(x, e.k(2.0 ** (-126 if e.ty == F32 else -1022)))
+    sh = 25 if e.f32 else 54
+    tiny = e.lt(x, e.k(2.0 ** (-126 if e.f32 else -1022)))
     xs = e.sel(tiny, e.mul(x, e.k(2.0**sh)), x)
     k0 = b.select(tiny, e.ik(-sh), e.ik(0))
     xm, k = _normalise(e, e.bits(xs), k0)
@@ -334,31 +364,31 @@ _COS = (-0.499999997251031003120, 0.0416666233237390631894, -0.00138867637746099
 def _sincos_body(which: str) -> Body:
     def body(e32: _E, a: list[ir.Value]) -> ir.Value:
         b = e32.b
-        e = _E(e32.c, b, F64)
-        xd = b.fpext(a[0], F64)
+        e = e32.retyped(F64)
+        xd = b.fpext(a[0], e.ty)
         fn = e.intr("rint", e.mul(xd, e.k(6.36619772367581382433e-01)))  # round(x * 2/pi)
         # pi/2 = pio2_1 (25 bits: n*pio2_1 exact for n < 2^28) + pio2_1t (e_rem_pio2f.c).
         r = e.sub(e.sub(xd, e.mul(fn, e.k(1.57079631090164184570e+00))), e.mul(fn, e.k(1.58932547735281966916e-08)))
         r = e.sel(e.eq(fn, e.k(0.0)), xd, r)  # keeps sin(-0) = -0
         safe = e.lt(e.intr("fabs", fn), e.k(2.0**62))  # false for inf/NaN: no poison in fptosi
-        q = b.fptosi(e.sel(safe, fn, e.k(0.0)), I64)
+        q = b.fptosi(e.sel(safe, fn, e.k(0.0)), e.ity)
         z = e.mul(r, r)
         w = e.mul(z, z)
         s3 = e.mul(z, r)
         sn = e.add(e.add(r, e.mul(s3, e.horner(z, _SIN[1::-1]))), e.mul(e.mul(s3, w), e.horner(z, _SIN[:1:-1])))
         cs = e.add(e.add(e.add(e.k(1.0), e.mul(z, e.k(_COS[0]))), e.mul(w, e.k(_COS[1]))),
                    e.mul(e.mul(w, z), e.horner(z, _COS[:1:-1])))
-        odd = b.icmp_signed("!=", b.and_(q, ir.Constant(I64, 1)), ir.Constant(I64, 0))
+        odd = b.icmp_signed("!=", b.and_(q, e.ik(1)), e.ik(0))
         if which == "sin":  # quadrant q: sin, cos, -sin, -cos
             v = b.select(odd, cs, sn)
-            neg = b.and_(q, ir.Constant(I64, 2))
+            neg = b.and_(q, e.ik(2))
         else:  # cos, -sin, -cos, sin
             v = b.select(odd, sn, cs)
-            neg = b.and_(b.add(q, ir.Constant(I64, 1)), ir.Constant(I64, 2))
-        v = b.select(b.icmp_signed("!=", neg, ir.Constant(I64, 0)), b.fneg(v), v)
+            neg = b.and_(b.add(q, e.ik(1)), e.ik(2))
+        v = b.select(b.icmp_signed("!=", neg, e.ik(0)), b.fneg(v), v)
         if which == "sin":  # sin(±0) = ±0 (the polynomial's -0 * S1 would give +0)
             v = e.sel(e.eq(xd, e.k(0.0)), xd, v)
-        return b.fptrunc(v, F32)
+        return b.fptrunc(v, e32.ty)
 
     return body
 
@@ -422,8 +452,8 @@ def sigmoid(c: Ctx, b: B, x: ir.Value) -> ir.Value:
 
 def _pow_body(e32: _E, a: list[ir.Value]) -> ir.Value:
     b = e32.b
-    e = _E(e32.c, b, F64)
-    x, y = (b.fpext(v, F64) for v in a)
+    e = e32.retyped(F64)
+    x, y = (b.fpext(v, e.ty) for v in a)
     ax = e.intr("fabs", x)
     # |x|^y = exp(y*log|x|) in float64: log and exp are < 1 ulp of float64 and |y*log|x|| < 2^8
     # wherever the float32 result is finite and nonzero, so float32 rounding dominates.
@@ -431,7 +461,7 @@ def _pow_body(e32: _E, a: list[ir.Value]) -> ir.Value:
     yint = e.eq(e.intr("rint", y), y)  # true for ±inf too
     hy = e.mul(y, e.k(0.5))
     yodd = b.and_(yint, b.fcmp_ordered("!=", e.intr("rint", hy), hy))  # false for ±inf
-    xneg = b.icmp_signed("<", e.bits(x), ir.Constant(I64, 0))  # sign bit: -0 counts
+    xneg = b.icmp_signed("<", e.bits(x), e.ik(0))  # sign bit: -0 counts
     r = b.select(b.and_(xneg, yodd), b.fneg(r), r)
     finite_y = e.lt(e.intr("fabs", y), e.k(float("inf")))
     finite_x = e.lt(ax, e.k(float("inf")))
@@ -440,7 +470,7 @@ def _pow_body(e32: _E, a: list[ir.Value]) -> ir.Value:
     # (-1)^±inf = 1; 1^y = 1 even for NaN y; x^0 = 1 even for NaN x.
     r = e.sel(b.and_(e.eq(ax, e.k(1.0)), e.eq(e.intr("fabs", y), e.k(float("inf")))), e.k(1.0), r)
     r = e.sel(b.or_(e.eq(x, e.k(1.0)), e.eq(y, e.k(0.0))), e.k(1.0), r)
-    return b.fptrunc(r, F32)
+    return b.fptrunc(r, e32.ty)
 
 
 def pow(c: Ctx, b: B, x: ir.Value, y: ir.Value) -> ir.Value:  # noqa: A001

@@ -1,0 +1,98 @@
+"""Out-of-line vecmath: one scalar function plus vector variants per module, for large modules.
+
+Inlining vecmath's polynomials into every fused loop makes the module grow by ~100 instructions
+per transcendental op, and LLVM's loop vectoriser (twice: main loop and vectorised epilogue),
+InstCombine and instruction selection then scale with that: W5 n1000 (1000 tanh) spent most of
+its 10 s compile there. Past a few call sites a helper is therefore kept out of line:
+
+- the scalar function becomes `noinline` and carries LLVM's `vector-function-abi-variant`
+  attribute naming `<N x float>` versions of itself (`_ZGV_LLVM_N16v_<scalar>(<vector>)`);
+- the vector versions are the same emitter run on vector types (`_E` with `lanes`), kept alive
+  until the vectoriser runs by `@llvm.compiler.used`;
+- the loop vectoriser then widens a loop calling the scalar helper into calls of the variant
+  of its chosen width, so the code per op is a call instead of a polynomial.
+
+The widths offered are the ones LLVM picks on this target: 16 float32 (main loop) and 8
+(vectorised epilogue); 8 and 4 for float64. Other widths fall back to per-lane scalar calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from llvmlite import ir
+from llvmlite.ir.values import FunctionAttributes
+
+from .common import F32, PTR, Ctx
+
+# Vector widths offered per element type (main loop, epilogue).
+LANES: dict[str, tuple[int, ...]] = {"float": (16, 8), "double": (8, 4)}
+USED = "llvm.compiler.used"
+
+
+class _Attrs(FunctionAttributes):
+    """llvmlite's function attributes plus raw `"key"="value"` string attributes."""
+
+    def __init__(self, base: FunctionAttributes) -> None:
+        super().__init__()
+        for a in base:
+            if a != "alwaysinline":
+                self.add(a)
+        self.raw: list[str] = []
+
+    def _to_list(self, ret_type: ir.Type) -> list[str]:
+        return super()._to_list(ret_type) + self.raw
+
+
+def intrinsic(c: Ctx, name: str, ty: ir.Type, nargs: int) -> ir.Function:
+    """An LLVM intrinsic on a scalar or vector float type (llvmlite only mangles scalars)."""
+    if not isinstance(ty, ir.VectorType):
+        return c.intrinsic(name, ty, nargs)
+    full = f"{name}.v{ty.count}{'f32' if ty.element == F32 else 'f64'}"
+    fn = c.module.globals.get(full)
+    if fn is None:
+        fn = ir.Function(c.module, ir.FunctionType(ty, [ty] * nargs), full)
+    return fn  # type: ignore[return-value]
+
+
+def _keep(c: Ctx, fns: list[ir.Function]) -> None:
+    """Append `fns` to `@llvm.compiler.used` (kept until codegen, then dropped if unused)."""
+    g = c.module.globals.get(USED)
+    old: list[ir.Constant] = []
+    if g is None:
+        g = ir.GlobalVariable(c.module, ir.ArrayType(PTR, 0), USED)
+        g.linkage = "appending"
+        g.section = "llvm.metadata"
+    else:
+        old = list(g.initializer.constant)
+    items = old + list(fns)
+    ty = ir.ArrayType(PTR, len(items))
+    g.value_type = ty
+    g.initializer = ir.Constant(ty, items)
+
+
+def outline(c: Ctx, fn: ir.Function, emit: Callable[[ir.Function, int], Any]) -> None:
+    """Turn the `alwaysinline` helper `fn` into a `noinline` one with vector variants.
+
+    `emit(vfn, lanes)` writes the body of the vector function `vfn` on `<lanes x ty>`.
+    """
+    ftype: ir.FunctionType = fn.function_type
+    sty = ftype.return_type
+    variants: list[ir.Function] = []
+    mangled: list[str] = []
+    params = "v" * len(ftype.args)
+    for lanes in LANES[str(sty)]:
+        vty = ir.VectorType(sty, lanes)
+        vfn = ir.Function(c.module, ir.FunctionType(vty, [vty] * len(ftype.args)), f"{fn.name}.v{lanes}")
+        vfn.linkage = "internal"
+        vfn.attributes.add("nounwind")
+        vfn.attributes.add("noinline")
+        emit(vfn, lanes)
+        variants.append(vfn)
+        mangled.append(f"_ZGV_LLVM_N{lanes}{params}_{fn.name}({vfn.name})")
+    attrs = _Attrs(fn.attributes)
+    attrs.add("noinline")
+    attrs.raw.append(f'"vector-function-abi-variant"="{",".join(mangled)}"')
+    fn.attributes = attrs
+    _keep(c, variants)
