@@ -5,10 +5,16 @@ whether it changed anything. Options are dataclass fields of the pass (written
 `name{key=value}` in a pipeline). `PassManager` verifies the input, then after each pass
 calls the dump hook (before verifying, so a broken result is still dumped for debugging) and
 the verifier; `.timings` records (pass name, seconds) for every pass run.
+
+Per-pass verification is for debugging: it is on with `GRADC_VERIFY=1` (the tests), with a dump
+hook (`lower()`, `gradc opt`) or `verify_each=True`. Otherwise a verifying manager checks the
+result once, after the last pass: a broken pass is still caught before lowering, only the
+blame is coarser, and compiling a large function does not pay for (passes + 1) walks.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,15 +41,20 @@ class Pass:
 class PassManager:
     """Runs `passes` in order over a function."""
 
-    def __init__(self, passes: Sequence[Pass], verify: bool = True, dump: DumpHook | None = None) -> None:
+    def __init__(self, passes: Sequence[Pass], verify: bool = True, dump: DumpHook | None = None,
+                 verify_each: bool | None = None) -> None:
         self.passes = list(passes)
         self.verify = verify
         self.dump = dump
+        if verify_each is None:
+            verify_each = dump is not None or os.environ.get("GRADC_VERIFY") == "1"
+        self.verify_each = verify_each
         self.timings: list[tuple[str, float]] = []
 
     def run(self, fn: Function) -> bool:
         """Run every pass on `fn`; returns whether any pass changed it."""
-        if self.verify:
+        each = self.verify and self.verify_each
+        if each:
             # Verifying the input first blames a broken input on its producer, not on pass 1.
             try:
                 verify_fn(fn)
@@ -58,10 +69,16 @@ class PassManager:
                 raise InternalError(f"pass {p.name!r} returned {result!r}, not a bool")
             if self.dump is not None:
                 self.dump(p.name, fn)
-            if self.verify:
+            if each:
                 try:
                     verify_fn(fn)
                 except VerifyError as e:
                     raise VerifyError(f"after pass {p.name!r}: {e}") from None
             changed |= result
+        if self.verify and not each:
+            try:
+                verify_fn(fn)
+            except VerifyError as e:
+                names = ", ".join(p.name for p in self.passes)
+                raise VerifyError(f"after the pass pipeline ({names}; GRADC_VERIFY=1 checks each): {e}") from None
         return changed
