@@ -24,6 +24,12 @@ newaxis = None  # tf.newaxis
 
 __version__ = "0.1.0"
 
+# The compilation pipeline is imported with gradc rather than on the first call, as TensorFlow
+# and JAX do: `import gradc` costs ~0.1 s more, and the first compiled call is not charged for it.
+from . import staging as _staging  # noqa: E402,F401
+from .compiler import passes as _passes  # noqa: E402,F401
+from .compiler.lowering import llvm as _llvm  # noqa: E402,F401
 from .function import GradcFunction, TensorSpec, function  # noqa: E402,F401
 from .gradients_api import AggregationMethod, UnconnectedGradients, gradients, hessians  # noqa: E402,F401
+from .runtime import jit as _jit  # noqa: E402,F401
 from .runtime.aot_load import load  # noqa: E402,F401  (AOT shared libraries, ctypes only)

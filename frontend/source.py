@@ -67,7 +67,7 @@ def get_source(func: FunctionType) -> SourceInfo:
     try:
         # The code object, not the function: inspect would follow `__wrapped__` to another
         # function's source (functools.wraps), which we would then run with the wrong scope.
-        lines, first = inspect.getsourcelines(code)
+        lines, first = _fast_lines(func) or inspect.getsourcelines(code)
     except (OSError, TypeError) as e:
         raise GradcSourceError(
             f"cannot read the source of function '{name}' (defined in {code.co_filename}): {e}. "
@@ -89,6 +89,21 @@ def get_source(func: FunctionType) -> SourceInfo:
         else:
             out.append(ln if ln.strip() else "")  # blank line, or continuation text inside brackets
     return SourceInfo(name, code.co_filename, first, "\n".join(out) + "\n", indent, tuple(raw))
+
+
+def _fast_lines(func: FunctionType) -> tuple[list[str], int] | None:
+    """`inspect.getsourcelines(func.__code__)` without its module search (a sys.modules scan
+    that dominates a small function's first call): linecache by file name, then the block."""
+    code = func.__code__
+    all_lines = linecache.getlines(code.co_filename, func.__globals__)
+    first = code.co_firstlineno
+    if not all_lines or not 1 <= first <= len(all_lines):
+        return None
+    try:
+        block = inspect.getblock(all_lines[first - 1:])
+    except (SyntaxError, IndentationError):
+        return None
+    return (list(block), first) if block else None
 
 
 def _def_line_index(lines: list[str]) -> int:
