@@ -85,3 +85,36 @@ def test_matrix_vector_products_use_gemv(m: int, k: int, n: int, ta: bool, tb: b
     xa, xc = (rng.standard_normal(v.type.shape).astype(np.float32) for v in fn.args)
     want = (xa.T if ta else xa) @ (xc.T if tb else xc)
     np.testing.assert_allclose(compile_function(fn)(xa, xc)[0], want, rtol=1e-5, atol=1e-6)
+
+
+def _chain(depth: int, n: int) -> Function:
+    """W5's shape: x = x + 0.01*tanh(x) `depth` times, sum, and a product of all tanh values."""
+    fn = Function("chain")
+    b = Builder(fn)
+    x = b.add_arg("x", TensorType((n,), F32))
+    c = b.emit("constant", value=np.float32(0.01))
+    g = x
+    for _ in range(depth):
+        t = b.emit("tanh", x)
+        x = b.emit("add", x, b.emit("mul", c, t))
+        g = b.emit("mul", g, t)
+    fn.outputs = [b.emit("sum", x, axes=(0,)), g]
+    return fn
+
+
+@pytest.mark.parametrize("n", [600, 1000, 1024])
+def test_blocked_runs_match_unblocked_bit_for_bit(n: int) -> None:
+    from gradc.compiler.lowering.llvm import blocked
+
+    fn = _chain(60, n)
+    lm = lower(fn)
+    assert "blocked" in lm.llvm_ir and lm.plan.workspace_size < 60 * n * 4  # scratch, not N
+    x = np.random.default_rng(1).uniform(-1, 1, n).astype(np.float32)
+    got = compile_function(fn)(x)
+    old, blocked.BLOCK = blocked.BLOCK, 0
+    try:
+        want = compile_function(fn)(x)
+    finally:
+        blocked.BLOCK = old
+    for g, w in zip(got, want, strict=True):
+        assert np.array_equal(g.view(np.uint32), w.view(np.uint32))

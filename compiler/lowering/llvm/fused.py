@@ -15,6 +15,7 @@ kept inner dimensions; short runs keep one sequential accumulator, as the unfuse
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import numpy as np
@@ -25,12 +26,16 @@ from gradc.compiler.ops import registry
 from gradc.compiler.ops.common import broadcast_strides, contiguous_strides
 from gradc.compiler.ops.registry import Elementwise, Reduce
 
-from .common import PTR, VOID, Ctx, i64, load, reg_type, store
+from .common import I64, PTR, VOID, Ctx, i64, load, reg_type, store
 from .fusion import FusionPlan, Node, leaf_root, node_reads, node_writes
 from .kernels import _combine, _entry_alloca, _identity
 from .lanes import LANE_MIN, LANES, block_end, fill, flush, lane_array, lane_ptr, pairwise, tree_levels
 from .loops import coalesce, loop, offset
 from .scalar import EMITTERS
+
+# Blocked kernels (blocked.py) run long dependence chains (W5: x -> tanh -> x ...): several
+# independent vectors per trip let the core overlap their latencies.
+INTERLEAVE = int(os.environ.get("GRADC_INTERLEAVE", "4"))
 
 
 def _leaf_strides(p: FusionPlan, v: Value, shape: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
@@ -55,16 +60,22 @@ def _splat(p: FusionPlan, v: Value) -> np.ndarray | None:
     return np.asarray(r.op.attrs["value"]).reshape(-1)[0]
 
 
-def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str) -> tuple[ir.Function, list[Value], list[Value]]:
-    """The kernel `void(ptr writes..., ptr reads...)` for loop group `n`, and those value lists."""
+def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
+              blocked: bool = False) -> tuple[ir.Function, list[Value], list[Value]]:
+    """The kernel `void(ptr writes..., ptr reads...)` for loop group `n`, and those value lists.
+
+    blocked (a group of a blocked run, blocked.py; no reductions): the kernel takes a last
+    `i64 len` argument and runs one flat loop over `len` elements of block-offset pointers.
+    """
     writes, reads = node_writes(p, n), node_reads(p, n)
-    fn = ir.Function(ctx.module, ir.FunctionType(VOID, [PTR] * (len(writes) + len(reads))), name)
+    params = [PTR] * (len(writes) + len(reads)) + ([I64] if blocked else [])
+    fn = ir.Function(ctx.module, ir.FunctionType(VOID, params), name)
     fn.linkage = "internal"
     fn.attributes.add("nounwind")
-    for a in fn.args:
+    for a in fn.args[: len(writes) + len(reads)]:
         a.add_attribute("noalias")  # the memory plan never overlaps a kernel's outputs with its inputs
     b = ir.IRBuilder(fn.append_basic_block("entry"))
-    ptr = dict(zip(writes + reads, fn.args, strict=True))
+    ptr = dict(zip(writes + reads, fn.args[: len(writes) + len(reads)], strict=True))
     shape = n.shape
     mine = {op.result for op in n.ops if p.kind[op.result] == "row"}
     leaves = list(dict.fromkeys(v for op in n.ops for v in op.operands if v not in mine and _splat(p, v) is None))
@@ -76,6 +87,9 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str) -> tuple[ir.Function,
     leaf_off = {v: _leaf_strides(p, v, shape)[0] for v in leaves}
     row_st = cst[len(leaves)]
     out_st = dict(zip(reduces, cst[len(leaves) + 1:], strict=True))
+    if blocked:  # every operand contiguous or one element (blocked._blockable)
+        cshape, row_st = (1 << 62,), (1,)
+        leaf_st = {v: (1 if v.type.size > 1 else 0,) for v in leaves}
     rank = len(cshape)
     empty = any(d == 0 for d in cshape)
     # Level at which each reduction's register accumulator starts (None: accumulate in memory).
@@ -184,7 +198,7 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str) -> tuple[ir.Function,
         elif d == rank - 1 and lane_ops:
             split_innermost(idx)
         else:
-            with loop(b, cshape[d], f"l{d}") as i:
+            with loop(b, fn.args[-1] if blocked else cshape[d], f"l{d}", INTERLEAVE if blocked else 0) as i:
                 level(d + 1, [*idx, i])
         for op in here:
             dt = op.result.type.dtype

@@ -7,16 +7,27 @@ loop passes rotate, unroll and vectorise them. All indices are i64.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 
 from llvmlite import ir
 
-from .common import I64, i64
+from .common import I32, I64, i64
+
+LOOP_TAG = "gradc.loop"
+_LOOP_ID = re.compile(r'^!(\d+) = !\{ !"gradc\.loop", !"\d+", ', re.M)
+
+
+def loop_ids(text: str) -> str:
+    """Module text with each tagged loop node made a proper (distinct, self-referencing) loop ID."""
+    return _LOOP_ID.sub(lambda m: f"!{m.group(1)} = distinct !{{ !{m.group(1)}, ", text)
 
 
 @contextlib.contextmanager
-def loop(b: ir.IRBuilder, n: int, name: str = "i") -> Iterator[ir.Value]:
-    """`for i in range(n)`: yields the index; the body is emitted inside the `with`."""
+def loop(b: ir.IRBuilder, n: int | ir.Value, name: str = "i", interleave: int = 0) -> Iterator[ir.Value]:
+    """`for i in range(n)` (n static or an i64 value): yields the index; the body is emitted
+    inside the `with`. interleave: ask the loop vectoriser for that many independent vector
+    iterations per trip (loop metadata; see `loop_ids`)."""
     pre = b.block
     header = b.append_basic_block(f"{name}.hdr")
     body = b.append_basic_block(f"{name}.body")
@@ -25,12 +36,17 @@ def loop(b: ir.IRBuilder, n: int, name: str = "i") -> Iterator[ir.Value]:
     b.position_at_end(header)
     i = b.phi(I64, name=name)
     i.add_incoming(i64(0), pre)
-    b.cbranch(b.icmp_signed("<", i, i64(n)), body, exit_)
+    b.cbranch(b.icmp_signed("<", i, i64(n) if isinstance(n, int) else n), body, exit_)
     b.position_at_end(body)
     yield i
     nxt = b.add(i, i64(1), name=f"{name}.next", flags=("nuw", "nsw"))
     i.add_incoming(nxt, b.block)
-    b.branch(header)
+    br = b.branch(header)
+    if interleave:
+        mod = b.module
+        count = mod.add_metadata([ir.MetaDataString(mod, "llvm.loop.interleave.count"), ir.Constant(I32, interleave)])
+        tag = [ir.MetaDataString(mod, LOOP_TAG), ir.MetaDataString(mod, str(len(mod.metadata)))]
+        br.set_metadata("llvm.loop", mod.add_metadata([*tag, count]))
     b.position_at_end(exit_)
 
 

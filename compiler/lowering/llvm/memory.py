@@ -11,10 +11,12 @@ the values live at the same time, in definition order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gradc.compiler.ir.core import Function, Value
 
+from .blocked import BLOCK, Run
 from .fusion import FusionPlan, node_reads, node_writes
 
 ALIGN = 64
@@ -53,8 +55,12 @@ def _aligned(n: int) -> int:
     return -(-n // ALIGN) * ALIGN
 
 
-def plan_memory(fn: Function, p: FusionPlan, reuse: bool = True) -> BufferPlan:
-    """Slots for arguments, constants, outputs and workspace buffers of plan `p`'s nodes."""
+def plan_memory(fn: Function, p: FusionPlan, reuse: bool = True, runs: Sequence[Run] = ()) -> BufferPlan:
+    """Slots for arguments, constants, outputs and workspace buffers of plan `p`'s nodes.
+
+    Blocked runs (blocked.py): a scratch value takes one block (live over the nodes that use
+    it, within every block); any other buffer a run touches stays live over the whole run.
+    """
     plan = BufferPlan()
     for i, a in enumerate(fn.args):
         plan.slots[a] = Slot("input", i, nbytes(a))
@@ -81,24 +87,37 @@ def plan_memory(fn: Function, p: FusionPlan, reuse: bool = True) -> BufferPlan:
     end = len(p.nodes)
     for _, v in plan.copies:
         last[v] = end
+    size = {v: nbytes(v) for v in defined}
+    for run in runs:
+        for k in range(run.lo, run.hi):
+            for r in node_reads(p, p.nodes[k]):
+                if r not in run.scratch:
+                    last[r] = max(last.get(r, k), run.hi - 1)
+            for w in node_writes(p, p.nodes[k]):
+                if w in run.scratch:
+                    size[w] = BLOCK * w.type.dtype.np.itemsize
+                else:
+                    defined[w] = min(defined[w], run.lo)
+    order = sorted(defined.items(), key=lambda e: e[1])
     live: list[tuple[int, int, int]] = []  # (offset, size, last use)
-    for v, k in defined.items():
+    for v, k in order:
         if v in first_out:
             plan.slots[v] = Slot("output", first_out[v], nbytes(v))
             continue
-        size = _aligned(nbytes(v))
-        plan.workspace_no_reuse += size
+        nb = size[v]
+        size_ = _aligned(nb)
+        plan.workspace_no_reuse += size_
         if reuse:
             live = sorted(e for e in live if e[2] >= k)
         off = 0
         for o, s, _ in live:  # first fit between the live slots (sorted by offset)
-            if off + size <= o:
+            if off + size_ <= o:
                 break
             off = max(off, o + s)
-        live.append((off, size, last.get(v, k)))
+        live.append((off, size_, last.get(v, k)))
         live.sort()
-        plan.slots[v] = Slot("workspace", off, nbytes(v))
-        plan.workspace_size = max(plan.workspace_size, off + size)
+        plan.slots[v] = Slot("workspace", off, nb)
+        plan.workspace_size = max(plan.workspace_size, off + size_)
     for v in p.alias:
         plan.slots.setdefault(v, plan.slots.get(p.root(v), Slot("alias", 0, nbytes(v))))
     return plan

@@ -21,11 +21,13 @@ from gradc.compiler.ops import registry
 from gradc.compiler.ops.registry import MatMul
 
 from .blas import emit_gemm, usable
+from .blocked import emit_run, plan_blocks
 from .common import I8, PTR, VOID, Ctx, gep, i64, memcpy
 from .expand import expand
 from .fused import emit_loop
 from .fusion import FusionPlan, plan_fusion
 from .kernels import emit_kernel, kernel_function
+from .loops import loop_ids
 from .memory import ALIGN, BufferPlan, Slot, nbytes, plan_memory
 
 __all__ = ["ALIGN", "BufferPlan", "LoweredModule", "Slot", "lower", "nbytes", "plan_buffers", "symbol_for"]
@@ -78,7 +80,8 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
     fn = expand(fn)
     sym = symbol or symbol_for(fn.name)
     fplan = plan_fusion(fn, fuse=fuse)
-    plan = plan_memory(fn, fplan, reuse=reuse)
+    runs = plan_blocks(fn, fplan) if fuse else []
+    plan = plan_memory(fn, fplan, reuse=reuse, runs=runs)
     mod = ir.Module(name=sym)
     ctx = Ctx(mod, fastmath)
     entry = ir.Function(mod, ir.FunctionType(VOID, [PTR, PTR, PTR]), sym)
@@ -106,7 +109,17 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
     for v in fn.args:
         slot_ptr(v)
     ids = itertools.count()
-    for node in fplan.nodes:
+    run_at = {r.lo: r for r in runs}
+    skip = 0
+    for k, node in enumerate(fplan.nodes):
+        if k in run_at:
+            r = run_at[k]
+            kernels = [emit_loop(ctx, fplan, n, f"{sym}.k{next(ids)}.blocked", blocked=True)
+                       for n in fplan.nodes[r.lo:r.hi]]
+            emit_run(b, r, kernels, slot_ptr)
+            skip = r.hi
+        if k < skip:
+            continue
         if node.kind == "loop":
             kfn, writes, reads = emit_loop(ctx, fplan, node, f"{sym}.k{next(ids)}.fused")
             b.call(kfn, [slot_ptr(v) for v in writes + reads])
@@ -131,4 +144,4 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
         memcpy(ctx, b, dst, slot_ptr(v), nbytes(v))
     b.ret_void()
     comment = "".join(f"; {line}\n" for line in fplan.describe().splitlines())
-    return LoweredModule(comment + str(mod), sym, plan, fn, fplan)
+    return LoweredModule(comment + loop_ids(str(mod)), sym, plan, fn, fplan)
