@@ -108,6 +108,7 @@ class Gen:
         self.pool: list[Value] = []
         self.args: list[np.ndarray] = []
         self.log: list[str] = []
+        self.big = bool(draw(st.integers(0, 3)) == 0)
 
     # -- primitives --------------------------------------------------------------------------
 
@@ -150,10 +151,26 @@ class Gen:
 
     def shape(self, min_rank: int = 0, max_rank: int = 3) -> tuple[int, ...]:
         r = self.i(min_rank, max_rank)
-        return tuple(self.pick([1, 1, 2, 3, 4]) for _ in range(r))
+        shape = [self.pick([1, 1, 2, 3, 4]) for _ in range(r)]
+        if r and self.big and self.coin(0.3):  # long rows: blocked/vectorised fused loops
+            shape[self.i(0, r - 1)] = self.pick([17, 100, 257, 300])
+        return tuple(shape)
 
     def array(self, shape: tuple[int, ...], dt: DType, special: bool = False) -> np.ndarray:
         n = int(np.prod(shape, dtype=np.int64))
+        if n > 64:  # big arrays: seeded NumPy data (hypothesis draws only the seed)
+            rng = np.random.default_rng(self.i(0, 2**32 - 1))
+            if dt is BOOL:
+                return rng.integers(0, 2, shape).astype(bool)
+            if dt in (I32, I64):
+                return rng.integers(-5, 6, shape).astype(dt.np)
+            a = np.where(rng.random(shape) < 0.3, np.round(rng.uniform(-4, 4, shape) * 4) / 4,
+                         rng.uniform(-3, 3, shape)).astype(dt.np)
+            if special:
+                pool = np.asarray(SPECIALS32 if dt is F32 else SPECIALS64, dtype=dt.np)
+                with _quiet():
+                    a = np.where(rng.random(shape) < 0.1, pool[rng.integers(0, len(pool), shape)], a)
+            return a
         if dt is BOOL:
             data = self.draw(st.lists(st.booleans(), min_size=n, max_size=n))
             return np.asarray(data, dtype=bool).reshape(shape)
