@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 
-from gradc.compiler.autodiff.gradients import gradients
+from gradc.compiler.errors import ShapeError
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function
 from gradc.compiler.ir.types import DType, TensorType
@@ -120,13 +120,6 @@ def _tile_view_program() -> Function:
     return fn
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lowering/llvm/fusion.py: _place_fusible's `precede` check uses _src(), which follows *every* "
-    "folded view to its ultimate source (here the argument s, 'ready'), so mul joins the earlier "
-    "neg loop horizontally; but leaf_root() folds only one view level and the view-of-a-view pass "
-    "then materialises Tile, so the loop reads Tile's buffer before the Tile kernel (emitted "
-    "after it) writes it: uninitialised workspace (memory.py may even reuse the slot), garbage "
-    "results, flaky across calls. fuse=False is correct."))
 def test_regression_fused_loop_reads_tile_before_it_runs() -> None:
     fn = _tile_view_program()
     x = [np.array([[1, 2]], np.float32), np.array(3, np.float32)]
@@ -143,22 +136,12 @@ def test_tile_view_program_unfused_is_correct() -> None:
         np.testing.assert_array_equal(g, w)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compiler/ops/elementwise.py infers NumPy broadcasting for the fused *Grad kernels "
-    "(tanh_grad, sigmoid_grad, sqrt_grad, rsqrt_grad, reciprocal_grad), TF's TanhGrad & co "
-    "require equal shapes; compiler/autodiff/rules.py's rules for them (_tanh_grad ...) return "
-    "unreduced gradients, so differentiating a broadcasting tanh_grad raises ShapeError "
-    "('Incompatible shapes between op input and calculated input gradient'). Either reject "
-    "unequal shapes in inference or unbroadcast in the rules. (Not the backend; found by the "
-    "gradient mode of the fuzzer.)"))
-def test_regression_broadcasting_grad_kernel_gradient() -> None:
+# TF's TanhGrad & co. require equal shapes (they never broadcast), and so does gradc now.
+def test_regression_grad_kernels_reject_broadcasting() -> None:
     fn = Function("f")
     b = Builder(fn)
     y = b.add_arg("y", TensorType((), F64))
     dy = b.add_arg("dy", TensorType((2,), F64))
-    out = b.emit("tanh_grad", y, dy)
-    loss = b.emit("sum", out, axes=None)
-    fn.outputs = [d for d in gradients(b, [loss], [y, dy]) if d is not None]
-    x = [np.array(0.5), np.array([1.0, 2.0])]
-    for g, w in zip(compile_function(fn)(*x), interpret(fn, x)):
-        np.testing.assert_allclose(g, w)
+    for op in ("tanh_grad", "sigmoid_grad", "sqrt_grad", "rsqrt_grad", "reciprocal_grad", "relu_grad"):
+        with pytest.raises(ShapeError, match="equal shapes"):
+            b.emit(op, y, dy)

@@ -129,10 +129,10 @@ def test_many_composites_expand() -> None:
 
 UNARY_F = ["neg", "abs", "sign", "square", "sqrt", "rsqrt", "reciprocal", "exp", "log", "log1p", "sin",
            "cos", "tanh", "sigmoid", "relu", "identity", "stop_gradient"]
-BINARY_F = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "sqrt_grad", "rsqrt_grad",
-            "reciprocal_grad", "tanh_grad", "sigmoid_grad", "relu_grad"]
+BINARY_F = ["add", "sub", "mul", "div", "pow", "maximum", "minimum"]
+GRAD_F = ["sqrt_grad", "rsqrt_grad", "reciprocal_grad", "tanh_grad", "sigmoid_grad", "relu_grad"]  # equal shapes
 UNARY_I = ["neg", "abs", "sign", "square", "relu", "identity"]
-BINARY_I = ["add", "sub", "mul", "pow", "maximum", "minimum", "relu_grad"]
+BINARY_I = ["add", "sub", "mul", "pow", "maximum", "minimum"]
 COMPARE = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"]
 
 
@@ -142,6 +142,7 @@ def float_ops(dt: DType) -> Function:
     def body(b: Builder, a: list[Value]) -> list[Value]:
         x, y = a
         outs = [b.emit(n, x) for n in UNARY_F] + [b.emit(n, x, y) for n in BINARY_F]
+        outs += [b.emit(n, x, b.emit("broadcast_to", y, shape=x.type.shape)) for n in GRAD_F]
         cmps = [b.emit(n, x, y) for n in COMPARE]
         outs += cmps + [b.emit("select", cmps[2], x, y), b.emit("add_n", x, x, x)]
         outs += [b.emit("cast", x, dtype=d) for d in (F32, F64, I32, I64, BOOL)]
@@ -156,6 +157,7 @@ def int_ops(dt: DType) -> Function:
     def body(b: Builder, a: list[Value]) -> list[Value]:
         x, y, p, q = a
         outs = [b.emit(n, x) for n in UNARY_I] + [b.emit(n, x, y) for n in BINARY_I]
+        outs += [b.emit("relu_grad", x, b.emit("broadcast_to", y, shape=x.type.shape))]
         outs += [b.emit(n, x, y) for n in COMPARE]
         outs += [b.emit("cast", x, dtype=d) for d in (F32, F64, I32, I64, BOOL)]
         outs += [b.emit(n, p, q) for n in ("logical_and", "logical_or", "logical_xor")]

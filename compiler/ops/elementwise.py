@@ -28,10 +28,14 @@ def _binary(
     out_dtype: DType | None = None,
     differentiable: bool = True,
     arg_names: tuple[str, str] = ("x", "y"),
+    same_shape: bool = False,
 ) -> OpDef:
     def infer(types: list[TensorType], attrs: Attrs) -> list[TensorType]:
         dt = same_dtype(types, tf_type, arg_names)
         require_dtype(types[0], allowed, tf_type)
+        if same_shape and types[0].shape != types[1].shape:  # TF's fused *Grad kernels don't broadcast
+            raise ShapeError(f"{tf_type} needs inputs of equal shapes, got {types[0].tf_shape()} and "
+                             f"{types[1].tf_shape()}")
         return [TensorType(broadcast_shapes(types[0].shape, types[1].shape), out_dtype or dt)]
 
     def kernel(xs: list[np.ndarray], attrs: Attrs) -> list[np.ndarray]:
@@ -88,15 +92,15 @@ _binary("maximum", "Maximum", np.maximum)
 _binary("minimum", "Minimum", np.minimum)
 # Gradient kernels TensorFlow fuses (operands: forward output y, incoming gradient dy).
 _binary("sqrt_grad", "SqrtGrad", _grad_kernel(lambda y, dy: dy * y.dtype.type(0.5) / y), FLOATS,
-        arg_names=("y", "dy"))
+        arg_names=("y", "dy"), same_shape=True)
 _binary("rsqrt_grad", "RsqrtGrad", _grad_kernel(lambda y, dy: dy * (y.dtype.type(-0.5) * y * y * y)),
-        FLOATS, arg_names=("y", "dy"))
+        FLOATS, arg_names=("y", "dy"), same_shape=True)
 _binary("reciprocal_grad", "ReciprocalGrad", _grad_kernel(lambda y, dy: -dy * y * y), FLOATS,
-        arg_names=("y", "dy"))
-_binary("tanh_grad", "TanhGrad", lambda y, dy: dy * (1 - y * y), FLOATS, arg_names=("y", "dy"))
-_binary("sigmoid_grad", "SigmoidGrad", lambda y, dy: dy * y * (1 - y), FLOATS, arg_names=("y", "dy"))
+        arg_names=("y", "dy"), same_shape=True)
+_binary("tanh_grad", "TanhGrad", lambda y, dy: dy * (1 - y * y), FLOATS, arg_names=("y", "dy"), same_shape=True)
+_binary("sigmoid_grad", "SigmoidGrad", lambda y, dy: dy * y * (1 - y), FLOATS, arg_names=("y", "dy"), same_shape=True)
 _binary("relu_grad", "ReluGrad", lambda g, x: np.where(x > 0, g, np.zeros_like(g)), NUMBERS,
-        arg_names=("gradients", "features"))
+        arg_names=("gradients", "features"), same_shape=True)
 
 # -- comparisons and logic (no gradient) --------------------------------------------------------
 for _n, _t, _f in [

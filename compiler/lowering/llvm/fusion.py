@@ -251,9 +251,13 @@ def _place_fusible(p: FusionPlan, op: Op, spec: Elementwise | Reduce, add: Calla
 
 
 def _src(p: FusionPlan, v: Value) -> Value:
-    """The value whose producer must run first: a folded view's source, an alias's root."""
+    """The value whose producer must run first: a folded view's source, an alias's root.
+
+    One level only, as `leaf_root` folds: a loop reads a view of a view through the inner view,
+    which is materialised by its own node, so that node (not the ultimate source) must precede.
+    """
     v = p.root(v)
-    while p.kind.get(v) == "view":
+    if p.kind.get(v) == "view":
         v = p.root(p.view_src[v])
     return v
 
