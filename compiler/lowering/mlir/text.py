@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from gradc.compiler.ir.core import UNKNOWN_LOC, Loc
+from gradc.compiler.ir.printer import quote  # the same MLIR string escapes as the IR text
 from gradc.compiler.ir.types import DType, TensorType
 
 # Lists longer than this are written as a hex blob: exact, compact and fast to parse.
@@ -44,19 +45,6 @@ class Namer:
 def symbol(name: str) -> str:
     """A function symbol: bare if it is an identifier, else quoted."""
     return "@" + (name if _SYMBOL.fullmatch(name) else quote(name))
-
-
-def quote(s: str) -> str:
-    """An MLIR string literal (`"` and `\\` escaped, non-printable bytes as `\\XX`)."""
-    out = []
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif " " <= ch <= "~":
-            out.append(ch)
-        else:
-            out.extend(f"\\{b:02X}" for b in ch.encode("utf-8"))
-    return '"' + "".join(out) + '"'
 
 
 def loc(l: Loc, op_name: str | None = None) -> str:
