@@ -97,11 +97,8 @@ def _placeholders(b: Builder, names: list[str], args: Sequence[Any]) -> list[Any
 
 def _flatten_result(obj: Any, outs: list[Value]) -> Any:
     """Replace each tensor leaf of the result by its output index; keep lists/tuples/None."""
-    if obj is None or isinstance(obj, (bool, int, float, str)) and not isinstance(obj, np.generic):
-        if obj is None:
-            return None
-        outs.append(to_value(obj))
-        return ("out", len(outs) - 1)
+    if obj is None:
+        return None
     if isinstance(obj, tuple):
         return tuple(_flatten_result(o, outs) for o in obj)
     if isinstance(obj, list):

@@ -73,8 +73,6 @@ def gradients(
         )
     mode = _unconnected(unconnected_gradients)
     ys_l, xs_l = _as_list(ys), _as_list(xs)
-    if isinstance(stop_gradients, float):
-        raise AttributeError("'float' object has no attribute 'op'")
     stops = [] if stop_gradients is None else _as_list(stop_gradients)
     y_vals = [_tensor_value(y) for y in ys_l]
     x_vals = [_tensor_value(x) for x in xs_l]

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from gradc.compiler.ir.builder import Builder
+from gradc.compiler.ir.builder import Builder, check_inference
 from gradc.compiler.ir.core import Function, Value
 from gradc.compiler.ir.types import DType, TensorType
 from gradc.compiler.ops import registry
@@ -208,8 +208,6 @@ def apply(
     else:
         arrays = [to_array(x, want if dtype_of(x) is None else None) for x in inputs]
         types = [TensorType(tuple(a.shape), DType.from_np(a.dtype)) for a in arrays]
-        from gradc.compiler.ir.builder import check_inference
-
         out_types = check_inference(od, types, attrs, name or od.tf_type)
         results = od.kernel(arrays, attrs)
         outs = [EagerTensor(np.asarray(r, dtype=t.dtype.np).reshape(t.shape)) for r, t in zip(results, out_types)]

@@ -235,20 +235,20 @@ def _rsqrt_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     return [grad_a, b.emit("rsqrt_grad", a, g, name="RsqrtGrad")]
 
 
-@rule("reciprocal_grad")
-def _reciprocal_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
-    a, bb = op.operands
-    g = dy[0]
-    t = b.emit("mul", b.emit("mul", g, const(b, -2.0, g, name="mul/y"), name="mul"), bb, name="mul_1")
-    return [b.emit("mul", t, a, name="mul_2"), b.emit("reciprocal_grad", a, g, name="ReciprocalGrad")]
+def _minus2_grad(kernel: str, tf_type: str) -> Rule:
+    """ReciprocalGrad and TanhGrad share TF's second-order rule: (-2 g b a, kernel(a, g))."""
+
+    def fn(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+        a, bb = op.operands
+        g = dy[0]
+        t = b.emit("mul", b.emit("mul", g, const(b, -2.0, g, name="mul/y"), name="mul"), bb, name="mul_1")
+        return [b.emit("mul", t, a, name="mul_2"), b.emit(kernel, a, g, name=tf_type)]
+
+    return fn
 
 
-@rule("tanh_grad")
-def _tanh_grad(b: Builder, op: Op, dy: list[Value]) -> list[G]:
-    a, bb = op.operands
-    g = dy[0]
-    t = b.emit("mul", b.emit("mul", g, const(b, -2.0, g, name="mul/y"), name="mul"), bb, name="mul_1")
-    return [b.emit("mul", t, a, name="mul_2"), b.emit("tanh_grad", a, g, name="TanhGrad")]
+RULES["reciprocal_grad"] = _minus2_grad("reciprocal_grad", "ReciprocalGrad")
+RULES["tanh_grad"] = _minus2_grad("tanh_grad", "TanhGrad")
 
 
 @rule("sigmoid_grad")

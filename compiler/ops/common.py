@@ -84,5 +84,5 @@ def broadcast_strides(src: Shape, dst: Shape) -> tuple[int, ...]:
     out = []
     for k in range(len(dst)):
         j = k - lead
-        out.append(0 if j < 0 or src[j] == 1 and dst[k] != 1 else cs[j] if j >= 0 else 0)
+        out.append(0 if j < 0 or (src[j] == 1 and dst[k] != 1) else cs[j])
     return tuple(out)

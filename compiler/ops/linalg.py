@@ -47,7 +47,7 @@ register(OpDef("matmul", "MatMul", _matmul_infer, _matmul_kernel, MatMul(),
 # -- batched matmul (TF's BatchMatMulV3: rank > 2, batch dims broadcast) -------------------------
 
 
-def _bmm_dims(types: list[TensorType], attrs: Attrs) -> tuple[tuple[int, ...], int, int, int, int]:
+def _bmm_dims(types: list[TensorType], attrs: Attrs) -> tuple[tuple[int, ...], int, int]:
     a, b = types
     for t in (a, b):
         if t.rank < 2:
@@ -58,13 +58,13 @@ def _bmm_dims(types: list[TensorType], attrs: Attrs) -> tuple[tuple[int, ...], i
     kb, n = (b.shape[-1], b.shape[-2]) if ay else b.shape[-2:]
     if ka != kb:
         raise ShapeError(f"Matrix size-incompatible: In[0]: {list(a.shape)}, In[1]: {list(b.shape)}")
-    return broadcast_shapes(a.shape[:-2], b.shape[:-2]), m, ka, n, 0  # type: ignore[return-value]
+    return broadcast_shapes(a.shape[:-2], b.shape[:-2]), m, n
 
 
 def _bmm_infer(types: list[TensorType], attrs: Attrs) -> list[TensorType]:
     dt = same_dtype(types, "BatchMatMulV3", ("x", "y"))
     require_dtype(types[0], NUMBERS, "BatchMatMulV3", "x")
-    batch, m, _, n, _ = _bmm_dims(types, attrs)
+    batch, m, n = _bmm_dims(types, attrs)
     return [TensorType((*batch, m, n), dt)]
 
 

@@ -32,13 +32,13 @@ class CondFrame:
 
     pred: Value
     branch: bool
-    start: int
+    outside: set[int]  # ids of the ops that existed when the branch began
     scope: str
     gates: dict[Value, Value] = field(default_factory=dict)
 
 
 def _external(tr: Trace, frame: CondFrame, v: Value) -> bool:
-    return v.op is None or v.op not in tr.fn.ops[frame.start:]
+    return v.op is None or id(v.op) in frame.outside
 
 
 def gate_captured(tr: Trace, v: Value) -> Value:
@@ -100,7 +100,7 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
     outs = []
     with tr.builder.name_scope(name or "cond") as scope:
         for branch, fn in ((True, true_fn), (False, false_fn)):
-            frame = CondFrame(p, branch, len(tr.fn.ops), scope)
+            frame = CondFrame(p, branch, {id(op) for op in tr.fn.ops}, scope)
             tr.cond_frames.append(frame)
             try:
                 outs.append(fn())
