@@ -95,3 +95,24 @@ def test_compile_cache_hit_does_not_retrace() -> None:
     f(x)
     f(x)
     assert len(f._cache) == 1
+
+
+def test_repeated_loop_groups_share_one_kernel() -> None:
+    """An unrolled chain fuses into many loop groups but few distinct kernels (one LLVM
+    function per body), so the kernel count stays flat as the chain grows; values still
+    equal the reference interpreter."""
+    from gradc.runtime.interpreter import interpret
+
+    x = _x(1000)
+    kernels = {}
+    for depth in (200, 400):
+        lowered = _chain(depth).lower(x)
+        text = lowered.as_text("llvm")
+        plan = [line for line in text.splitlines() if line.startswith("; [")]
+        kernels[depth] = text.count("define internal void @\"gradc_step")
+        assert len(plan) > 2 * kernels[depth]  # groups outnumber kernels
+        got = lowered(x)
+        want = interpret(lowered.entry.ir, [x])
+        for a, b in zip(got, want, strict=True):
+            np.testing.assert_allclose(np.asarray(a), b, rtol=2e-6, atol=1e-6)
+    assert kernels[400] <= kernels[200] + 2

@@ -11,6 +11,7 @@ the values live at the same time, in definition order.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -99,7 +100,10 @@ def plan_memory(fn: Function, p: FusionPlan, reuse: bool = True, runs: Sequence[
                 else:
                     defined[w] = min(defined[w], run.lo)
     order = sorted(defined.items(), key=lambda e: e[1])
-    live: list[tuple[int, int, int]] = []  # (offset, size, last use)
+    live: list[tuple[int, int, int]] = []  # (offset, size, last use), sorted by offset
+    holes: list[list[int]] = []  # [offset, size] gaps between the live slots, by offset
+    top = 0  # end of the highest live slot
+    at = -1
     for v, k in order:
         if v in first_out:
             plan.slots[v] = Slot("output", first_out[v], nbytes(v))
@@ -107,17 +111,32 @@ def plan_memory(fn: Function, p: FusionPlan, reuse: bool = True, runs: Sequence[
         nb = size[v]
         size_ = _aligned(nb)
         plan.workspace_no_reuse += size_
-        if reuse:
-            live = sorted(e for e in live if e[2] >= k)
-        off = 0
-        for o, s, _ in live:  # first fit between the live slots (sorted by offset)
-            if off + size_ <= o:
+        if reuse and k != at:  # free what died before node k, once per node (linear overall)
+            at = k
+            live = [e for e in live if e[2] >= k]
+            holes, top = _gaps(live)
+        off = top
+        for h in holes:  # first fit by offset
+            if h[1] >= size_:
+                off = h[0]
+                h[0] += size_
+                h[1] -= size_
                 break
-            off = max(off, o + s)
-        live.append((off, size_, last.get(v, k)))
-        live.sort()
+        else:
+            top += size_
+        bisect.insort(live, (off, size_, last.get(v, k)))
         plan.slots[v] = Slot("workspace", off, nb)
         plan.workspace_size = max(plan.workspace_size, off + size_)
     for v in p.alias:
         plan.slots.setdefault(v, plan.slots.get(p.root(v), Slot("alias", 0, nbytes(v))))
     return plan
+
+
+def _gaps(live: list[tuple[int, int, int]]) -> tuple[list[list[int]], int]:
+    """The free gaps between slots sorted by offset, and the end of the last one."""
+    holes, end = [], 0
+    for o, s, _ in live:
+        if o > end:
+            holes.append([end, o - end])
+        end = max(end, o + s)
+    return holes, end

@@ -33,6 +33,7 @@ from .memory import ALIGN, BufferPlan, Slot, nbytes, plan_memory
 __all__ = ["ALIGN", "BufferPlan", "LoweredModule", "Slot", "lower", "nbytes", "plan_buffers", "symbol_for"]
 
 
+_METADATA_REF = re.compile(r"!\d+")
 OUTLINE_ABOVE = 8  # kernels per function above which kernels are not inlined into the entry
 
 
@@ -109,19 +110,33 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
     for v in fn.args:
         slot_ptr(v)
     ids = itertools.count()
+    seen: dict[str, ir.Function] = {}
+
+    def once(k: tuple[ir.Function, list[Value], list[Value]]) -> tuple[ir.Function, list[Value], list[Value]]:
+        # An unrolled Python loop fuses into many groups with the same code (W5: 1000 steps
+        # become ~95 groups but a handful of distinct kernels): keep one function per body, so
+        # LLVM's optimise and codegen time follow the distinct code, not the graph's length.
+        kfn, w, r = k
+        body = _METADATA_REF.sub("!", str(kfn).split(kfn.name, 1)[1])  # loop ids are distinct nodes
+        if body in seen:
+            del mod.globals[kfn.name]
+            return seen[body], w, r
+        seen[body] = kfn
+        return k
+
     run_at = {r.lo: r for r in runs}
     skip = 0
     for k, node in enumerate(fplan.nodes):
         if k in run_at:
             r = run_at[k]
-            kernels = [emit_loop(ctx, fplan, n, f"{sym}.k{next(ids)}.blocked", blocked=True)
+            kernels = [once(emit_loop(ctx, fplan, n, f"{sym}.k{next(ids)}.blocked", blocked=True))
                        for n in fplan.nodes[r.lo:r.hi]]
             emit_run(b, r, kernels, slot_ptr)
             skip = r.hi
         if k < skip:
             continue
         if node.kind == "loop":
-            kfn, writes, reads = emit_loop(ctx, fplan, node, f"{sym}.k{next(ids)}.fused")
+            kfn, writes, reads = once(emit_loop(ctx, fplan, node, f"{sym}.k{next(ids)}.fused"))
             b.call(kfn, [slot_ptr(v) for v in writes + reads])
             continue
         op = node.ops[0]
