@@ -2,7 +2,7 @@
 
 For each case (errors excepted) gradc traces and compiles f(*ARGS) natively, emits the
 optimised function as MLIR, and mlir_check verifies the text and runs it through upstream
-MLIR (and IREE with --all), comparing with gradc's native results.
+MLIR (and IREE with --all, f64 kept as f64), comparing with gradc's native results.
 
     python tools/mlir_conformance.py [--case SUBSTR] [--require 22] [--all] [--keep DIR]
                                      [--checker-python PY]
@@ -58,7 +58,12 @@ def check_case(path: Path, work: Path, require: str, everything: bool, python: s
     np.savez(work / f"{path.stem}.out.npz", **{f"out{i}": a for i, a in enumerate(native)})
     cmd = [python, str(CHECKER), str(mlir), "--require", require, "--func", lowered.entry.ir.name,
            "--inputs", str(work / f"{path.stem}.in.npz"), "--expect", str(work / f"{path.stem}.out.npz")]
-    cmd += ["--all"] if everything else ["--llvm", "--lower-with", "22"]
+    if everything:
+        # IREE demotes f64 to f32 by default, so a float64 program's ABI would take f32; keeping
+        # f64 changes nothing for programs without f64 (same vmfb).
+        cmd += ["--all", "--iree-flag=--iree-input-demote-f64-to-f32=false"]
+    else:
+        cmd += ["--llvm", "--lower-with", "22"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         tail = " | ".join(p.stderr.strip().splitlines()[-3:])

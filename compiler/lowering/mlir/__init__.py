@@ -2,7 +2,8 @@
 
 The text targets the portable subset of ../shared/MLIR_TARGET.md (one file accepted by
 mlir-opt 19, mlir-opt 22 and IREE). Lowering is driven by each op's registry spec, so this
-package holds no per-op code except the scalar table (scalars.py):
+package holds no per-op code except the scalar table (scalars.py, which takes float64
+sin/cos/tanh from f64math.py: IREE cannot link them):
 
 - `Elementwise(s)` → `linalg.generic` with NumPy-broadcasting indexing maps, body from SCALARS[s]
 - `Reduce` → `linalg.fill` (identity) + reduction `linalg.generic`; mean divides; keepdims reshapes

@@ -5,6 +5,7 @@ function writing arith/math ops for any dtype the op accepts (f32, f64, i32, i64
 formulas mirror the NumPy kernels operation by operation (same order of rounding), so results
 match the interpreter: maximum/minimum propagate NaN (`arith.maximumf`), *_grad ops give 0
 where dy == 0, sign keeps NaN, float→int casts truncate, integer pow clamps the exponent at 0.
+float64 sin/cos/tanh are written as arith (f64math.py): IREE cannot link them in f64.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from gradc.compiler.ir.types import DType
 
+from . import f64math
 from .emitter import Body
 
 # (body, operand SSA names, operand dtypes, result dtype, op attrs) -> SSA name of the result
@@ -61,7 +63,12 @@ def _logic(op: str) -> ScalarFn:
 
 
 def _math(fn: str) -> ScalarFn:
-    return lambda b, a, ts, out, attrs: b.op(f"math.{fn} {a[0]} : {ts[0].short}")
+    def emit(b: Body, a: list[str], ts: list[DType], out: DType, attrs: dict[str, Any]) -> str:
+        if ts[0] is DType.float64 and fn in f64math.EXPANSIONS:  # IREE has no f64 sin/cos/tanh
+            return f64math.EXPANSIONS[fn](b, a[0])
+        return b.op(f"math.{fn} {a[0]} : {ts[0].short}")
+
+    return emit
 
 
 def _masked(formula: Callable[[Body, str, str, DType], str]) -> ScalarFn:
