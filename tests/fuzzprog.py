@@ -746,6 +746,21 @@ def plan_order_violations(fn: Function, **opts: Any) -> list[str]:
     return bad
 
 
+def _matmul_overflows(fn: Function, env: dict[Value, np.ndarray]) -> bool:
+    """A matmul whose products or partial sums can overflow: its result then depends on the
+    evaluation (OpenBLAS and the interpreter use FMA, the loop kernels a separate IEEE multiply
+    and add: fma(3e38, -3.75, inf) = inf but 3e38*-3.75 + inf = NaN), so nothing downstream of
+    it is comparable between lowerings (found by the special-values fuzzer, 1 in ~1000)."""
+    for op in fn.ops:
+        if op.opdef in ("matmul", "batch_matmul") and op.result.type.dtype.is_float:
+            a, b = (np.abs(env[v]).astype(np.float64) for v in op.operands)
+            k = max(a.shape[-2:], default=1)  # the contraction length, or more
+            ma, mb = (x[np.isfinite(x)].max(initial=0.0) for x in (a, b))
+            if ma * mb * k > np.finfo(op.result.type.dtype.np).max:
+                return True
+    return False
+
+
 def check(prog: Prog, variants: list[dict[str, Any]] | None = None, skip_known: bool = True) -> None:
     """Native (each lowering variant) == interpreter; optimized == unoptimized under the interpreter."""
     from gradc.runtime.jit import compile_function
@@ -761,12 +776,15 @@ def check(prog: Prog, variants: list[dict[str, Any]] | None = None, skip_known: 
             t = rtol[v]
             # The passes may legitimately turn an exact chain inexact-looking (folded constants): loose.
             compare(w, renv[v], Tol(max(t.rtol, 1e-12), t.atol, t.exact), f"pass pipeline, output {i}")
+    order_dependent = _matmul_overflows(fn, env)
     for opts in variants if variants is not None else VARIANTS:
         # Fixed (fusion.py `_src` follows one view level, as loops read): now an invariant.
         assert not plan_order_violations(fn, **opts), f"fusion plan reads a buffer before it is written\n{prog!r}"
         nf = compile_function(fn, **opts)
         got = nf(*[a.copy() for a in args])
         assert len(got) == len(want)
+        if order_dependent:  # ran without crashing; the values are not comparable
+            continue
         for i, (v, g, w) in enumerate(zip(fn.outputs, got, want)):
             try:
                 compare(np.asarray(g), w, tol[v], f"native {opts or 'default'}, output {i} ({v.name})")

@@ -28,7 +28,10 @@ def clone(fn: Function) -> Function:
 
 
 def expand(fn: Function, max_rounds: int = 64) -> Function:
-    """A copy of `fn` with every Expand composite replaced by the ops its fn emits."""
+    """A copy of `fn` with every Expand composite replaced by the ops its fn emits (`fn`
+    itself when it has none: nothing would be rewritten)."""
+    if not any(_is_composite(op) for op in fn.ops):
+        return fn
     out = clone(fn)
     for _ in range(max_rounds):
         i = next((k for k, op in enumerate(out.ops) if _is_composite(op)), None)

@@ -16,7 +16,7 @@ kept inner dimensions; short runs keep one sequential accumulator, as the unfuse
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import numpy as np
 from llvmlite import ir
@@ -25,6 +25,7 @@ from gradc.compiler.ir.core import Op, Value
 from gradc.compiler.ops import registry
 from gradc.compiler.ops.common import broadcast_strides, contiguous_strides
 from gradc.compiler.ops.registry import Elementwise, Reduce
+from gradc.compiler.passes.cse import freeze
 
 from .common import I64, PTR, VOID, Ctx, i64, load, reg_type, store
 from .fusion import FusionPlan, Node, leaf_root, node_reads, node_writes
@@ -58,6 +59,27 @@ def _splat(p: FusionPlan, v: Value) -> np.ndarray | None:
         return None
     assert r.op is not None
     return np.asarray(r.op.attrs["value"]).reshape(-1)[0]
+
+
+def loop_key(p: FusionPlan, n: Node, blocked: bool = False) -> Hashable:
+    """Equal for two loop groups exactly when emit_loop would give them the same kernel: the
+    ops, attributes and types, how each operand is reached (a row of this group, a splat
+    immediate, or a parameter with its strides and offset) and which parameter each store
+    targets. It must cover everything emit_loop reads; lowering emits one kernel per key."""
+    params = {v: k for k, v in enumerate(node_writes(p, n) + node_reads(p, n))}
+    mine = {op.result: k for k, op in enumerate(n.ops) if p.kind[op.result] == "row"}
+
+    def ref(v: Value) -> Hashable:
+        if v in mine:
+            return "row", mine[v]
+        s = _splat(p, v)
+        if s is not None:
+            return "splat", v.type, freeze(s)
+        return "param", params[leaf_root(p, v)], v.type, _leaf_strides(p, v, n.shape)
+
+    ops = tuple((op.opdef, freeze(op.attrs), op.result.type, p.kind[op.result], op.result in p.materialise,
+                 params.get(op.result), tuple(ref(v) for v in op.operands)) for op in n.ops)
+    return n.shape, blocked, len(params), ops
 
 
 def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
