@@ -2,8 +2,10 @@
 
 A call computes a cheap signature key from its arguments (shape and dtype per array, value
 per Python scalar). A miss stages the Python function into IR (frontend.staging), runs the
-pass pipeline and JIT-compiles it; a hit goes straight to the native entry point. Results
-come back as NumPy arrays in the function's own nesting of lists, tuples and None.
+pass pipeline and JIT-compiles it; a hit goes straight to native code: first the builtin of
+the last signature used (runtime/pycall.py: it checks the arguments, makes the outputs and the
+result structure itself), then a dict keyed by (shape, dtype) per argument. Results come back
+as NumPy arrays in the function's own nesting of lists, tuples and None.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import numpy as np
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function, Loc, Value
 from gradc.compiler.ir.types import DType, TensorType
+from gradc.runtime.abi import Caller
+from gradc.runtime.pycall import MISS  # what a builtin returns for arguments it does not take
 
 from .tensor import EagerTensor, Result, Tensor
 from .tracing import _STACK, Trace, current, to_value, tracing, wrap
@@ -215,20 +219,31 @@ class GradcFunction:
         self.verify = verify or os.environ.get("GRADC_VERIFY") == "1"
         self._cache: dict[Any, Compiled] = {}
         # Hot path: (shape, dtype) per exact ndarray argument -> (native fast call, result builder).
-        self._fast: dict[tuple[Any, ...], tuple[Callable[..., Any], Callable[..., Any]]] = {}
+        self._fast: dict[tuple[Any, ...], tuple[Callable[..., Any], Callable[..., Any], Any]] = {}
+        # Hotter path: the last signature used, as a native builtin (runtime/pycall.py).
+        self._hot: Callable[..., Any] | None = None
         functools.update_wrapper(self, func)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        hot = self._hot
+        if hot is not None and not kwargs and not _STACK:
+            r = hot(*args)  # checks count/type/dtype/shape/layout natively; MISS on any mismatch
+            if r is not MISS:
+                return r
+        return self._call_cached(args, kwargs)
+
+    def _call_cached(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if not kwargs and not _STACK:
             try:
-                if len(args) == 1:
-                    a = args[0]
-                    hit = self._fast.get(((a.shape, a.dtype),))
-                else:
-                    hit = self._fast.get(tuple([(a.shape, a.dtype) for a in args]))
+                hit = self._fast.get(tuple([(a.shape, a.dtype) for a in args]))
             except AttributeError:  # not all arrays: the general path below
                 hit = None
             if hit is not None:
+                if hit[2] is not None:  # another cached signature: make it the first one tried
+                    self._hot = hit[2]
+                    r = hit[2](*args)
+                    if r is not MISS:
+                        return r
                 outs = hit[0](args)  # None unless every argument is an exact C-contiguous ndarray
                 if outs is not None:
                     return hit[1](outs)
@@ -253,10 +268,23 @@ class GradcFunction:
 
                 raise hide_internal_frames(e) from None
             self._cache[key] = entry
-            fast = getattr(entry.run, "fast", None)
-            if fast is not None and all(type(a) is np.ndarray for a in args):
-                self._fast[tuple((a.shape, a.dtype) for a in args)] = (fast, _builder(entry.template))
+            self._add_fast(args, entry)
         return _rebuild(entry.template, entry.run(*arrays))
+
+    def _add_fast(self, args: tuple[Any, ...], entry: Compiled) -> None:
+        """Register a new signature's fast paths: the native builtin (tried first) when every
+        argument is itself an array, so that any call it accepts has this very cache key."""
+        fast = getattr(entry.run, "fast", None)
+        if fast is None:
+            return
+        build = _builder(entry.template)
+        hot = None
+        caller = getattr(entry.run, "_call", None)
+        if isinstance(caller, Caller) and all(isinstance(a, (np.ndarray, np.generic, EagerTensor)) for a in args):
+            hot = caller.builtin(entry.template, build)
+            self._hot = hot or self._hot
+        if all(type(a) is np.ndarray for a in args):
+            self._fast[tuple((a.shape, a.dtype) for a in args)] = (fast, build, hot)
 
     def _bind(self, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         import inspect

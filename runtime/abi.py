@@ -3,12 +3,15 @@
 A compiled entry is `void f(void** inputs, void** outputs, void* workspace)`. `Signature`
 checks every argument's count, dtype and shape in Python (no bad input ever reaches native
 code), makes it C-contiguous, allocates the outputs, and fills preallocated ctypes pointer
-arrays so a call costs a few microseconds.
+arrays so a call costs a few microseconds. `Caller.fast` is the ctypes shortcut for exact
+arrays; `Caller.builtin` makes the faster native builtin of pycall.py, which does the same
+checks itself and falls back here (returning MISS) for anything else.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -109,6 +112,7 @@ class Caller:
     def __init__(self, sig: Signature, address: int, py_address: int = 0,
                  out_cls: type[np.ndarray] = np.ndarray) -> None:
         self.sig = sig
+        self.address = address
         self.entry = EntryFn(address)
         self.py_entry = PyEntryFn(py_address) if py_address else None
         if not py_address:
@@ -135,6 +139,35 @@ class Caller:
         outs = self._new_outputs()
         self.py_entry(args, outs, self.sig.workspace() if self.nonempty_ws else None)  # type: ignore[misc]
         return outs
+
+    def builtin(self, template: Any, build: Callable[[Sequence[np.ndarray]], Any]) -> Callable[..., Any] | None:
+        """This signature as a CPython builtin returning the finished result for exactly its
+        argument types, `pycall.MISS` for any others (pycall.py); None where unavailable.
+
+        `template` is the frontend's result template; what pycall cannot build natively (dicts,
+        print outputs) comes back as the tuple of outputs and goes through `build` in Python.
+        """
+        from . import pycall
+
+        sig = self.sig
+        spec = pycall.spec_of(template)
+        try:
+            native = pycall.build_builtin(sig.name, self.address, sig.in_types, sig.out_types,
+                                          sig.workspace_size, tuple(range(self.n_out)) if spec is None
+                                          else spec[0], self.out_cls)
+        except Exception:  # never fail a call that the ctypes path can make
+            if os.environ.get("GRADC_DEBUG", "") not in ("", "0"):
+                raise
+            return None
+        if native is None or spec is not None:
+            return native
+        miss = pycall.MISS
+
+        def call(*args: Any) -> Any:
+            r = native(*args)
+            return r if r is miss else build(r)
+
+        return call
 
     def _make_outputs(self) -> Callable[[], tuple[np.ndarray, ...]]:
         """Allocate the outputs; unrolled for 1-2 outputs (a comprehension costs ~0.2 us)."""
