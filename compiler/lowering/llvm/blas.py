@@ -45,38 +45,49 @@ def emit_gemm(ctx: Ctx, b: ir.IRBuilder, op: Op, c: ir.Value, a: ir.Value, bm: i
     ta, tb = bool(op.attrs.get("transpose_a", False)), bool(op.attrs.get("transpose_b", False))
     m, n = ct.shape
     k = at.shape[0] if ta else at.shape[1]
-    fty = F32 if ct.dtype is DType.float32 else F64
+    emit_product(ctx, b, ct.dtype, ta, tb, (m, n, k), a, bm, c)
+
+
+def emit_product(ctx: Ctx, b: ir.IRBuilder, dt: DType, ta: bool, tb: bool, mnk: tuple[int, int, int],
+                 a: ir.Value, bm: ir.Value, c: ir.Value, beta: ir.Value | None = None) -> None:
+    """C (m x n) = op(A) @ op(B) + beta*C for contiguous row-major operands (op(A) is m x k).
+
+    beta None means 0 (C is not read). Row-blocked chains (rowblocks.py) call this on blocks of
+    rows with beta 1 after the first block, so the product accumulates across blocks.
+    """
+    m, n, k = mnk
+    fty = F32 if dt is DType.float32 else F64
+    beta = beta if beta is not None else ir.Constant(fty, 0.0)
     gemv = "gradc.sgemv" if fty is F32 else "gradc.dgemv"
     if (n == 1 or m == 1) and gemv in blas_symbols():
         # A vector operand is contiguous whatever its transpose flag (one row or one column).
         if n == 1:  # c = op(A) @ v: A stored m x k (NoTrans) or k x m (Trans)
-            _gemv(ctx, b, gemv, fty, ta, (k, m) if ta else (m, k), a, bm, c)
+            _gemv(ctx, b, gemv, fty, ta, (k, m) if ta else (m, k), a, bm, c, beta)
         else:  # c = op(B)^T @ u: B stored k x n (Trans) or n x k (NoTrans)
-            _gemv(ctx, b, gemv, fty, not tb, (n, k) if tb else (k, n), bm, a, c)
+            _gemv(ctx, b, gemv, fty, not tb, (n, k) if tb else (k, n), bm, a, c, beta)
         return
     name = "gradc.sgemm" if fty is F32 else "gradc.dgemm"
     fn = ctx.module.globals.get(name)
     if fn is None:
         sig = ir.FunctionType(VOID, [I32, I32, I32, I64, I64, I64, fty, PTR, I64, PTR, I64, fty, PTR, I64])
         fn = ir.Function(ctx.module, sig, name)
-    lda = m if ta else k
-    ldb = k if tb else n
+    lda = max(m if ta else k, 1)
+    ldb = max(k if tb else n, 1)
     b.call(fn, [ir.Constant(I32, ROW_MAJOR), ir.Constant(I32, TRANS if ta else NO_TRANS),
                 ir.Constant(I32, TRANS if tb else NO_TRANS), i64(m), i64(n), i64(k), ir.Constant(fty, 1.0),
-                a, i64(lda), bm, i64(ldb), ir.Constant(fty, 0.0), c, i64(n)])
+                a, i64(lda), bm, i64(ldb), beta, c, i64(max(n, 1))])
 
 
 def _gemv(ctx: Ctx, b: ir.IRBuilder, name: str, fty: ir.Type, trans: bool, shape: tuple[int, int],
-          mat: ir.Value, vec: ir.Value, out: ir.Value) -> None:
-    """out = op(mat) @ vec for a row-major `shape` matrix (alpha 1, beta 0)."""
+          mat: ir.Value, vec: ir.Value, out: ir.Value, beta: ir.Value) -> None:
+    """out = op(mat) @ vec + beta*out for a row-major `shape` matrix (alpha 1)."""
     fn = ctx.module.globals.get(name)
     if fn is None:
         sig = ir.FunctionType(VOID, [I32, I32, I64, I64, fty, PTR, I64, PTR, I64, fty, PTR, I64])
         fn = ir.Function(ctx.module, sig, name)
     rows, cols = shape
     b.call(fn, [ir.Constant(I32, ROW_MAJOR), ir.Constant(I32, TRANS if trans else NO_TRANS), i64(rows),
-                i64(cols), ir.Constant(fty, 1.0), mat, i64(max(cols, 1)), vec, i64(1), ir.Constant(fty, 0.0),
-                out, i64(1)])
+                i64(cols), ir.Constant(fty, 1.0), mat, i64(max(cols, 1)), vec, i64(1), beta, out, i64(1)])
 
 
 @functools.cache

@@ -49,6 +49,30 @@ class Run:
     size: int
     scratch: set[Value] = field(default_factory=set)
 
+    def scratch_bytes(self, v: Value) -> int:
+        """Workspace bytes of scratch value `v`: one block of it."""
+        return BLOCK * v.type.dtype.np.itemsize
+
+    def emit(self, b: ir.IRBuilder, kernels: list[tuple[ir.Function, list[Value], list[Value]]],
+             slot_ptr: Callable[[Value], ir.Value]) -> None:
+        """The block loop calling each group's kernel (emitted with blocked=True) on one block."""
+        base_ptrs = [[slot_ptr(v) for v in w + r] for _, w, r in kernels]
+        nblocks, tail = divmod(self.size, BLOCK)
+
+        def calls(base: ir.Value, length: ir.Value) -> None:
+            for (kfn, w, r), ptrs in zip(kernels, base_ptrs, strict=True):
+                args = []
+                for v, q in zip(w + r, ptrs, strict=True):
+                    if v not in self.scratch and v.type.size > 1:
+                        q = b.gep(q, [base], inbounds=True, source_etype=mem_type(v.type.dtype))
+                    args.append(q)
+                b.call(kfn, [*args, length])
+
+        with loop(b, nblocks, "blk") as k:
+            calls(b.mul(k, i64(BLOCK), flags=("nuw", "nsw")), i64(BLOCK))
+        if tail:
+            calls(i64(nblocks * BLOCK), i64(tail))
+
 
 def _size(n: Node) -> int:
     s = 1
@@ -57,8 +81,10 @@ def _size(n: Node) -> int:
     return s
 
 
-def _blockable(p: FusionPlan, n: Node) -> bool:
-    if n.kind != "loop" or n.dead or _size(n) < MIN_ELEMENTS:
+def blockable(p: FusionPlan, n: Node, min_elements: int = MIN_ELEMENTS) -> bool:
+    """A live loop group of at least `min_elements` whose operands are contiguous over its
+    elements or single elements (so one flat loop over a block of them is its body)."""
+    if n.kind != "loop" or n.dead or _size(n) < min_elements:
         return False
     size = _size(n)
     mine = {op.result for op in n.ops}
@@ -78,7 +104,7 @@ def _blockable(p: FusionPlan, n: Node) -> bool:
     return True
 
 
-def _split(p: FusionPlan, n: Node) -> Node | None:
+def split_reductions(p: FusionPlan, n: Node) -> Node | None:
     """Move `n`'s reductions into a new loop node (returned); their operands become buffers."""
     red = [op for op in n.ops if isinstance(registry.get(op.opdef).lowering, Reduce)]
     if not red:
@@ -94,8 +120,10 @@ def _split(p: FusionPlan, n: Node) -> Node | None:
     return r
 
 
-def plan_blocks(fn: Function, p: FusionPlan) -> list[Run]:
-    """Group `p.nodes` into runs (reordering split-out reductions after them); returns the runs."""
+def plan_blocks(fn: Function, p: FusionPlan, exclude: frozenset[Node] = frozenset()) -> list[Run]:
+    """Group `p.nodes` into runs (reordering split-out reductions after them); returns the runs.
+
+    Nodes in `exclude` (members of row-blocked chains, rowblocks.py) never join a run."""
     if BLOCK <= 0:
         return []
     out: list[Node] = []
@@ -105,7 +133,7 @@ def plan_blocks(fn: Function, p: FusionPlan) -> list[Run]:
     def close() -> None:
         if len(cur) >= 2:
             lo = len(out)
-            reds = [r for r in (_split(p, n) for n in cur) if r is not None]
+            reds = [r for r in (split_reductions(p, n) for n in cur) if r is not None]
             out.extend(cur)
             runs.append(Run(lo, len(out), _size(cur[0])))
             out.extend(reds)
@@ -115,13 +143,17 @@ def plan_blocks(fn: Function, p: FusionPlan) -> list[Run]:
 
     pending: set[Value] = set()  # reduction results of the current run
     for n in p.nodes:
-        if _blockable(p, n) and cur and _size(n) == _size(cur[0]) and not any(
+        if n in exclude:
+            close()
+            out.append(n)
+            continue
+        if blockable(p, n) and cur and _size(n) == _size(cur[0]) and not any(
                 leaf_root(p, v) in pending for op in n.ops for v in op.operands):
             cur.append(n)
         else:
             close()
             pending.clear()
-            if _blockable(p, n):
+            if blockable(p, n):
                 cur.append(n)
             else:
                 out.append(n)
@@ -131,37 +163,27 @@ def plan_blocks(fn: Function, p: FusionPlan) -> list[Run]:
     p.nodes = out
     for k, n in enumerate(out):
         n.pos = k
+    find_scratch(fn, p, runs)
+    return runs
+
+
+def find_scratch(fn: Function, p: FusionPlan, runs: list[Run]) -> None:
+    """Fill each run's scratch set: values it writes that only its own nodes read (not outputs)."""
     if not runs:
-        return runs
+        return
     readers: dict[Value, list[int]] = {}
-    for k, n in enumerate(out):
+    for k, n in enumerate(p.nodes):
         for v in node_reads(p, n):
             readers.setdefault(v, []).append(k)
     keep = {p.root(v) for v in fn.outputs}
     for run in runs:
         for k in range(run.lo, run.hi):
-            for w in node_writes(p, out[k]):
+            for w in node_writes(p, p.nodes[k]):
                 if w not in keep and all(run.lo <= j < run.hi for j in readers.get(w, [])):
                     run.scratch.add(w)
-    return runs
 
 
 def emit_run(b: ir.IRBuilder, run: Run, kernels: list[tuple[ir.Function, list[Value], list[Value]]],
              slot_ptr: Callable[[Value], ir.Value]) -> None:
-    """The block loop calling each group's kernel (emitted with blocked=True) on one block."""
-    base_ptrs = [[slot_ptr(v) for v in w + r] for _, w, r in kernels]
-    nblocks, tail = divmod(run.size, BLOCK)
-
-    def calls(base: ir.Value, length: ir.Value) -> None:
-        for (kfn, w, r), ptrs in zip(kernels, base_ptrs, strict=True):
-            args = []
-            for v, q in zip(w + r, ptrs, strict=True):
-                if v not in run.scratch and v.type.size > 1:
-                    q = b.gep(q, [base], inbounds=True, source_etype=mem_type(v.type.dtype))
-                args.append(q)
-            b.call(kfn, [*args, length])
-
-    with loop(b, nblocks, "blk") as k:
-        calls(b.mul(k, i64(BLOCK), flags=("nuw", "nsw")), i64(BLOCK))
-    if tail:
-        calls(i64(nblocks * BLOCK), i64(tail))
+    """Emit `run` (a blocked run, or a row-blocked chain); `kernels` are its loop groups' kernels."""
+    run.emit(b, kernels, slot_ptr)

@@ -63,6 +63,7 @@ class FusionPlan:
     view_src: dict[Value, Value] = field(default_factory=dict)
     materialise: set[Value] = field(default_factory=set)  # row/view values that need memory
     order: dict[int, int] = field(default_factory=dict)  # id(op) -> position in fn.ops
+    notes: list[str] = field(default_factory=list)  # schedule facts for describe() (rowblocks.py)
 
     def root(self, v: Value) -> Value:
         while v in self.alias:
@@ -85,6 +86,7 @@ class FusionPlan:
             lines.append(f"folded views: {_clip(', '.join(folded))}")
         if self.alias:
             lines.append(f"aliases: {_clip(', '.join(v.name for v in self.alias))}")
+        lines += self.notes
         return "\n".join(lines)
 
 

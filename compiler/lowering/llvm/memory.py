@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from gradc.compiler.ir.core import Function, Value
 
-from .blocked import BLOCK, Run
+from .blocked import Run
 from .fusion import FusionPlan, node_reads, node_writes
 
 ALIGN = 64
@@ -59,8 +59,9 @@ def _aligned(n: int) -> int:
 def plan_memory(fn: Function, p: FusionPlan, reuse: bool = True, runs: Sequence[Run] = ()) -> BufferPlan:
     """Slots for arguments, constants, outputs and workspace buffers of plan `p`'s nodes.
 
-    Blocked runs (blocked.py): a scratch value takes one block (live over the nodes that use
-    it, within every block); any other buffer a run touches stays live over the whole run.
+    Blocked runs (blocked.py) and row-blocked chains (rowblocks.py): a scratch value takes one
+    block (live over the nodes that use it, within every block); any other buffer a run
+    touches stays live over the whole run.
     """
     plan = BufferPlan()
     for i, a in enumerate(fn.args):
@@ -96,7 +97,7 @@ def plan_memory(fn: Function, p: FusionPlan, reuse: bool = True, runs: Sequence[
                     last[r] = max(last.get(r, k), run.hi - 1)
             for w in node_writes(p, p.nodes[k]):
                 if w in run.scratch:
-                    size[w] = BLOCK * w.type.dtype.np.itemsize
+                    size[w] = run.scratch_bytes(w)
                 else:
                     defined[w] = min(defined[w], run.lo)
     order = sorted(defined.items(), key=lambda e: e[1])

@@ -22,7 +22,7 @@ from gradc.compiler.ops import registry
 from gradc.compiler.ops.registry import MatMul
 
 from .blas import emit_gemm, usable
-from .blocked import emit_run, plan_blocks
+from .blocked import emit_run
 from .common import I8, PTR, VOID, Ctx, gep, i64, memcpy
 from .expand import expand
 from .fused import emit_loop, loop_key
@@ -30,6 +30,7 @@ from .fusion import FusionPlan, Node, node_reads, node_writes, plan_fusion
 from .kernels import emit_kernel, kernel_function
 from .loops import loop_ids
 from .memory import ALIGN, BufferPlan, Slot, nbytes, plan_memory
+from .rowblocks import plan_runs
 
 __all__ = ["ALIGN", "BufferPlan", "LoweredModule", "Slot", "lower", "nbytes", "plan_buffers", "symbol_for"]
 
@@ -82,7 +83,7 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
     fn = expand(fn)
     sym = symbol or symbol_for(fn.name)
     fplan = plan_fusion(fn, fuse=fuse)
-    runs = plan_blocks(fn, fplan) if fuse else []
+    runs = plan_runs(fn, fplan, blas) if fuse else []  # blocked runs and row-blocked chains
     plan = plan_memory(fn, fplan, reuse=reuse, runs=runs)
     mod = ir.Module(name=sym)
     ctx = Ctx(mod, fastmath)
@@ -135,7 +136,7 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
     for k, node in enumerate(fplan.nodes):
         if k in run_at:
             r = run_at[k]
-            kernels = [loop_kernel(n, True) for n in fplan.nodes[r.lo:r.hi]]
+            kernels = [loop_kernel(n, True) for n in fplan.nodes[r.lo:r.hi] if n.kind == "loop"]
             emit_run(b, r, kernels, slot_ptr)
             skip = r.hi
         if k < skip:
