@@ -118,3 +118,21 @@ def test_blocked_runs_match_unblocked_bit_for_bit(n: int) -> None:
         blocked.BLOCK = old
     for g, w in zip(got, want, strict=True):
         assert np.array_equal(g.view(np.uint32), w.view(np.uint32))
+
+
+@pytest.mark.parametrize("rows", [17, 1500])
+def test_lane_split_reduction_beside_one_that_keeps_every_dimension(rows: int) -> None:
+    """mean over rows (lane-split accumulator) and sum over a size-1 axis (one accumulator per
+    element) in one loop group: the per-element one was never initialised or stored when the
+    innermost loop was lane-split (found by a helper; NaN/garbage before the fix)."""
+    import gradc
+
+    @gradc.function
+    def f(y: object) -> object:
+        t = gradc.tanh(y)
+        return gradc.reduce_mean(t, axis=0), gradc.reduce_sum(t, axis=1)
+
+    y = np.random.default_rng(0).standard_normal((rows, 1)).astype(np.float32)
+    lowered = f.lower(y)
+    for got, want in zip(lowered(y), interpret(lowered.entry.ir, [y]), strict=True):
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-7)

@@ -193,18 +193,20 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
                 periodic(r, j + 1)
 
     def split_innermost(idx: list[ir.Value]) -> None:
-        """The innermost loop as rows of K lanes plus a tail (lanes.py's summation order)."""
+        """The innermost loop as rows of K lanes plus a tail (lanes.py's summation order).
+        Each element goes through level(rank): reductions that keep every dimension start
+        (and are stored) there, next to the lane-split ones."""
         n_el = cshape[-1]
         rows, tail = divmod(n_el, LANES)
         with loop(b, rows, "row") as r:
             with loop(b, LANES, "lane") as k:
                 lane[:] = [k]
-                body([*idx, b.add(b.mul(r, i64(LANES), flags=("nuw", "nsw")), k, flags=("nuw", "nsw"))])
+                level(rank, [*idx, b.add(b.mul(r, i64(LANES), flags=("nuw", "nsw")), k, flags=("nuw", "nsw"))])
             periodic(r, 1)
         if tail:
             with loop(b, tail, "tail") as t:
                 lane[:] = [t]
-                body([*idx, b.add(t, i64(rows * LANES), flags=("nuw", "nsw"))])
+                level(rank, [*idx, b.add(t, i64(rows * LANES), flags=("nuw", "nsw"))])
         flush_up(0, depth - 1)
 
     def level(d: int, idx: list[ir.Value]) -> None:
