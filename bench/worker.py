@@ -40,7 +40,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import numpy as np
+# Before NumPy's import: OpenBLAS reads its thread count once, when it loads. Run directly
+# (not through run.py, which sets these for its subprocesses), the NumPy peer would otherwise
+# start two BLAS threads fighting over the one pinned core.
+for _k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_k, "1")
+
+import numpy as np  # noqa: E402
 
 ENGINES: tuple[str, ...] = ("gradc", "tensorflow", "tf-xla", "jax", "numpy")
 """tf-xla is TensorFlow with ``tf.function(jit_compile=True)`` (the workload file unchanged)."""
