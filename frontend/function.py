@@ -208,12 +208,14 @@ class GradcFunction:
         interpret: bool = False,
         pipeline: str | None = None,
         verify: bool = False,
+        threads: int | None = None,
     ) -> None:
         self.python_function = func
         self.input_signature = None if input_signature is None else list(input_signature)
         self.fastmath = fastmath
         self.interpret = interpret
         self.pipeline = pipeline
+        self.threads = threads  # None: resolved per compiled signature (parallel.thread_count)
         # GRADC_VERIFY=1: every compile checks print(parse(print(f))) == print(f), every call
         # compares native results with the NumPy reference interpreter (a debugging mode).
         self.verify = verify or os.environ.get("GRADC_VERIFY") == "1"
@@ -354,9 +356,10 @@ class GradcFunction:
             stages["optimized"] = print_function(fn)
         if self.interpret:
             return Compiled(fn, template, lambda *a: interpret(fn, a), stages)
+        from gradc.compiler.lowering.llvm.parallel import thread_count
         from gradc.runtime.jit import compile_function
 
-        native = compile_function(fn, fastmath=self.fastmath, out_cls=Result)
+        native = compile_function(fn, fastmath=self.fastmath, out_cls=Result, threads=thread_count(self.threads))
         if self.verify:
             _check_round_trip(fn)
             native = _Checked(fn, native)
@@ -459,13 +462,17 @@ def function(
     interpret: bool = False,
     pipeline: str | None = None,
     verify: bool = False,
+    threads: int | None = None,
     **ignored: Any,
 ) -> Any:
-    """Decorator: compile `func` to native code per input signature (TF's tf.function)."""
+    """Decorator: compile `func` to native code per input signature (TF's tf.function).
+
+    threads: 1 runs large loops serially, 2 on two cores (None: $GRADC_THREADS, else
+    min(2, cores this process may use), read when a signature is compiled)."""
     del jit_compile, reduce_retracing, ignored  # always compiled; accepted for TF compatibility
 
     def wrap_fn(f: Callable[..., Any]) -> GradcFunction:
         return GradcFunction(f, input_signature, fastmath=fastmath, interpret=interpret, pipeline=pipeline,
-                             verify=verify)
+                             verify=verify, threads=threads)
 
     return wrap_fn(func) if func is not None else wrap_fn

@@ -22,6 +22,7 @@ from gradc.compiler.lowering.llvm import LoweredModule, lower
 from gradc.compiler.lowering.llvm.blas import blas_symbols
 from gradc.compiler.lowering.llvm.common import LIBM_FUNCTIONS, LIBM_PREFIX
 from gradc.compiler.lowering.llvm.module import symbol_for
+from gradc.compiler.lowering.llvm.parallel import PTHREAD_CREATE, PTHREAD_JOIN
 
 from .abi import ARRAY_DATA, TUPLE_ITEMS, Caller, Signature, object_layout_ok
 
@@ -55,6 +56,13 @@ def _map_libm() -> None:
             llvm.add_symbol(LIBM_PREFIX + sym, ctypes.cast(getattr(libm, sym), ctypes.c_void_p).value)
     for alias, addr in blas_symbols().items():  # numpy's OpenBLAS GEMMs (lowering/llvm/blas.py)
         llvm.add_symbol(alias, addr)
+    # Two-chunk loops (lowering/llvm/parallel.py) start their second thread through private
+    # aliases too: glibc >= 2.34 has pthread in libc itself, older ones in libpthread.
+    proc = ctypes.CDLL(None)
+    if not hasattr(proc, "pthread_create"):
+        proc = ctypes.CDLL(ctypes.util.find_library("pthread") or "libpthread.so.0")
+    for alias, name in ((PTHREAD_CREATE, "pthread_create"), (PTHREAD_JOIN, "pthread_join")):
+        llvm.add_symbol(alias, ctypes.cast(getattr(proc, name), ctypes.c_void_p).value)
 
 
 def optimize(mod: llvm.ModuleRef, tm: llvm.TargetMachine) -> None:
@@ -125,7 +133,7 @@ def compile_function(fn: Function, *, fastmath: bool = False, out_cls: type[np.n
                      **options: Any) -> NativeFunction:
     """Lower, verify, optimise and JIT `fn`; the result runs on NumPy arrays.
 
-    `options` go to `lower` (fuse, blas, reuse); outputs are created as `out_cls` arrays.
+    `options` go to `lower` (fuse, blas, reuse, threads); outputs are created as `out_cls` arrays.
     """
     sym = f"{symbol_for(fn.name)}_{next(_ids)}"  # unique across the shared engine
     lowered = lower(fn, fastmath=fastmath, symbol=sym, **options)

@@ -82,15 +82,32 @@ def loop_key(p: FusionPlan, n: Node, blocked: bool = False) -> Hashable:
     return n.shape, blocked, len(params), ops
 
 
-def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
-              blocked: bool = False) -> tuple[ir.Function, list[Value], list[Value]]:
+def nest(p: FusionPlan, n: Node) -> tuple[tuple[int, ...], list[tuple[int, ...]], list[Value], list[Op]]:
+    """Group `n`'s coalesced iteration shape and stride sets (one per leaf, the row strides,
+    one per reduction output, in that order), its leaves and its reductions."""
+    shape = n.shape
+    mine = {op.result for op in n.ops if p.kind[op.result] == "row"}
+    leaves = list(dict.fromkeys(v for op in n.ops for v in op.operands if v not in mine and _splat(p, v) is None))
+    reduces = [op for op in n.ops if isinstance(registry.get(op.opdef).lowering, Reduce)]
+    sets = [_leaf_strides(p, v, shape)[1] for v in leaves] + [contiguous_strides(shape)]
+    sets += [_reduce_out_strides(op) for op in reduces]
+    cshape, cst = coalesce(shape, sets)
+    return cshape, cst, leaves, reduces
+
+
+def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str, blocked: bool = False,
+              chunked: bool = False) -> tuple[ir.Function, list[Value], list[Value]]:
     """The kernel `void(ptr writes..., ptr reads...)` for loop group `n`, and those value lists.
 
     blocked (a group of a blocked run, blocked.py; no reductions): the kernel takes a last
     `i64 len` argument and runs one flat loop over `len` elements of block-offset pointers.
+    chunked (parallel.py): the kernel takes last `i64 lo, i64 hi` arguments and runs only
+    that range of the outermost coalesced dimension. A reduction keeping that dimension
+    writes (initialises, scales) only its chunk's outputs; one reducing over it writes its
+    whole output *unscaled* (a partial: the caller combines the chunks' partials in order).
     """
     writes, reads = node_writes(p, n), node_reads(p, n)
-    params = [PTR] * (len(writes) + len(reads)) + ([I64] if blocked else [])
+    params = [PTR] * (len(writes) + len(reads)) + ([I64] if blocked else []) + ([I64, I64] if chunked else [])
     fn = ir.Function(ctx.module, ir.FunctionType(VOID, params), name)
     fn.linkage = "internal"
     fn.attributes.add("nounwind")
@@ -99,12 +116,7 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
     b = ir.IRBuilder(fn.append_basic_block("entry"))
     ptr = dict(zip(writes + reads, fn.args[: len(writes) + len(reads)], strict=True))
     shape = n.shape
-    mine = {op.result for op in n.ops if p.kind[op.result] == "row"}
-    leaves = list(dict.fromkeys(v for op in n.ops for v in op.operands if v not in mine and _splat(p, v) is None))
-    reduces = [op for op in n.ops if isinstance(registry.get(op.opdef).lowering, Reduce)]
-    sets = [_leaf_strides(p, v, shape)[1] for v in leaves] + [contiguous_strides(shape)]
-    sets += [_reduce_out_strides(op) for op in reduces]
-    cshape, cst = coalesce(shape, sets)
+    cshape, cst, leaves, reduces = nest(p, n)
     leaf_st = dict(zip(leaves, cst[: len(leaves)], strict=True))
     leaf_off = {v: _leaf_strides(p, v, shape)[0] for v in leaves}
     row_st = cst[len(leaves)]
@@ -121,9 +133,13 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
         d0 = red[0] if red else rank
         start[op] = None if empty or red != list(range(d0, rank)) else d0
     acc_slot = {op: _entry_alloca(b, reg_type(op.result.type.dtype)) for op in reduces if start[op] is not None}
+    # Chunked: partials (reductions over the split dimension) and this chunk's output range.
+    lo_hi = (fn.args[-2], fn.args[-1]) if chunked else None
+    partial = {op for op in reduces if chunked and out_st[op][0] == 0}
+    region = {op: None if lo_hi is None or op in partial else (*lo_hi, out_st[op][0]) for op in reduces}
     for op in reduces:
         if start[op] is None:
-            _memory_init(ctx, b, op, ptr[op.result])
+            _memory_init(ctx, b, op, ptr[op.result], region[op])
     # Register reductions over the innermost dimension use K lanes (lanes.py): the inner lane
     # loop carries no dependence, so LLVM vectorises the whole fused body without reassociating.
     lane_ops = [op for op in reduces if start[op] is not None and start[op] < rank] \
@@ -196,17 +212,28 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
         """The innermost loop as rows of K lanes plus a tail (lanes.py's summation order).
         Each element goes through level(rank): reductions that keep every dimension start
         (and are stored) there, next to the lane-split ones."""
-        n_el = cshape[-1]
-        rows, tail = divmod(n_el, LANES)
+        base: ir.Value | None = None
+        rows: int | ir.Value
+        tail: int | ir.Value
+        if lo_hi is not None and rank == 1:  # this chunk's elements: lanes and rows count from lo
+            base, n_dyn = lo_hi[0], b.sub(lo_hi[1], lo_hi[0], flags=("nsw",))
+            rows, tail = b.udiv(n_dyn, i64(LANES)), b.urem(n_dyn, i64(LANES))
+        else:
+            rows, tail = divmod(cshape[-1], LANES)
+
+        def at(e: ir.Value) -> ir.Value:
+            return e if base is None else b.add(base, e, flags=("nuw", "nsw"))
+
         with loop(b, rows, "row") as r:
             with loop(b, LANES, "lane") as k:
                 lane[:] = [k]
-                level(rank, [*idx, b.add(b.mul(r, i64(LANES), flags=("nuw", "nsw")), k, flags=("nuw", "nsw"))])
+                level(rank, [*idx, at(b.add(b.mul(r, i64(LANES), flags=("nuw", "nsw")), k, flags=("nuw", "nsw")))])
             periodic(r, 1)
-        if tail:
+        if base is not None or tail:
+            done = i64(rows * LANES) if isinstance(rows, int) else b.mul(rows, i64(LANES), flags=("nuw", "nsw"))
             with loop(b, tail, "tail") as t:
                 lane[:] = [t]
-                level(rank, [*idx, b.add(t, i64(rows * LANES), flags=("nuw", "nsw"))])
+                level(rank, [*idx, at(b.add(t, done, flags=("nuw", "nsw")))])
         flush_up(0, depth - 1)
 
     def level(d: int, idx: list[ir.Value]) -> None:
@@ -221,6 +248,9 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
             body(idx)
         elif d == rank - 1 and lane_ops:
             split_innermost(idx)
+        elif d == 0 and lo_hi is not None:
+            with loop(b, b.sub(lo_hi[1], lo_hi[0], flags=("nsw",)), "l0") as i:
+                level(1, [b.add(lo_hi[0], i, flags=("nuw", "nsw"))])
         else:
             with loop(b, fn.args[-1] if blocked else cshape[d], f"l{d}", INTERLEAVE if blocked else 0) as i:
                 level(d + 1, [*idx, i])
@@ -230,12 +260,13 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str,
                 acc = pairwise(b, comb(op), lanes[op][-1], reg_type(dt))
             else:
                 acc = b.load(acc_slot[op], typ=reg_type(dt))
-            store(b, _finish(ctx, b, op, acc), ptr[op.result], offset(b, idx, out_st[op][:d]), dt)
+            res = acc if op in partial else _finish(ctx, b, op, acc)
+            store(b, res, ptr[op.result], offset(b, idx, out_st[op][:d]), dt)
 
     level(0, [])
     for op in reduces:
-        if start[op] is None:
-            _memory_finish(ctx, b, op, ptr[op.result])
+        if start[op] is None and op not in partial:
+            _memory_finish(ctx, b, op, ptr[op.result], region[op])
     b.ret_void()
     return fn, writes, reads
 
@@ -270,22 +301,33 @@ def _finish(ctx: Ctx, b: ir.IRBuilder, op: Op, acc: ir.Value) -> ir.Value:
     return acc
 
 
-def _each_out(b: ir.IRBuilder, op: Op, f: Callable[[ir.Value], None]) -> None:
-    with loop(b, op.result.type.size, "o") as i:
-        f(i)
+# A chunk's outputs of a reduction keeping the split dimension: (lo, hi, that dim's output
+# stride); kept dimensions keep their order, so they are the contiguous run [lo*s, hi*s).
+Region = tuple[ir.Value, ir.Value, int] | None
 
 
-def _memory_init(ctx: Ctx, b: ir.IRBuilder, op: Op, out: ir.Value) -> None:
+def _each_out(b: ir.IRBuilder, op: Op, f: Callable[[ir.Value], None], region: Region = None) -> None:
+    if region is None:
+        with loop(b, op.result.type.size, "o") as i:
+            f(i)
+        return
+    lo, hi, s = region
+    first = b.mul(lo, i64(s), flags=("nuw", "nsw"))
+    with loop(b, b.mul(b.sub(hi, lo, flags=("nsw",)), i64(s), flags=("nsw",)), "o") as i:
+        f(b.add(first, i, flags=("nuw", "nsw")))
+
+
+def _memory_init(ctx: Ctx, b: ir.IRBuilder, op: Op, out: ir.Value, region: Region = None) -> None:
     spec = registry.get(op.opdef).lowering
     assert isinstance(spec, Reduce)
     dt = op.result.type.dtype
     init = _identity(spec.combine, reg_type(dt), op.operands[0].type.dtype)
-    _each_out(b, op, lambda i: store(b, init, out, i, dt))
+    _each_out(b, op, lambda i: store(b, init, out, i, dt), region)
 
 
-def _memory_finish(ctx: Ctx, b: ir.IRBuilder, op: Op, out: ir.Value) -> None:
+def _memory_finish(ctx: Ctx, b: ir.IRBuilder, op: Op, out: ir.Value, region: Region = None) -> None:
     spec = registry.get(op.opdef).lowering
     assert isinstance(spec, Reduce)
     if spec.mean:
         dt = op.result.type.dtype
-        _each_out(b, op, lambda i: store(b, _finish(ctx, b, op, load(b, out, i, dt)), out, i, dt))
+        _each_out(b, op, lambda i: store(b, _finish(ctx, b, op, load(b, out, i, dt)), out, i, dt), region)

@@ -30,6 +30,7 @@ from .fusion import FusionPlan, Node, node_reads, node_writes, plan_fusion
 from .kernels import emit_kernel, kernel_function
 from .loops import loop_ids
 from .memory import ALIGN, BufferPlan, Slot, nbytes, plan_memory
+from .parallel import Parallel
 from .rowblocks import plan_runs
 
 __all__ = ["ALIGN", "BufferPlan", "LoweredModule", "Slot", "lower", "nbytes", "plan_buffers", "symbol_for"]
@@ -74,11 +75,12 @@ def _constant_global(mod: ir.Module, name: str, value: np.ndarray) -> ir.GlobalV
 
 
 def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fuse: bool = True,
-          blas: bool = True, reuse: bool = True) -> LoweredModule:
+          blas: bool = True, reuse: bool = True, threads: int = 1) -> LoweredModule:
     """Lower `fn` (after expanding composites, on a copy) to an LLVM module's text.
 
     fuse: fused loop groups (False: one kernel per op); blas: matmul through OpenBLAS
-    (False: loop kernels only, e.g. for AOT); reuse: workspace slots reused by liveness.
+    (False: loop kernels only, e.g. for AOT); reuse: workspace slots reused by liveness;
+    threads: 2 runs the two chunks of large loops concurrently (parallel.py; 1: in order).
     """
     fn = expand(fn)
     sym = symbol or symbol_for(fn.name)
@@ -131,6 +133,7 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
         by_key[key] = by_text.setdefault(body, kfn)
         return kfn, w, r
 
+    par = Parallel(ctx, fplan, sym, threads, ws, plan.workspace_size)  # two-chunk loops
     run_at = {r.lo: r for r in runs}
     skip = 0
     for k, node in enumerate(fplan.nodes):
@@ -142,6 +145,8 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
         if k < skip:
             continue
         if node.kind == "loop":
+            if par.emit(b, node, slot_ptr):
+                continue
             kfn, writes, reads = loop_kernel(node, False)
             b.call(kfn, [slot_ptr(v) for v in writes + reads])
             continue
@@ -169,5 +174,6 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
         dst = b.load(gep(b, outputs, i64(j), PTR), typ=PTR, name=f"output{j}")
         memcpy(ctx, b, dst, slot_ptr(v), nbytes(v))
     b.ret_void()
-    comment = "".join(f"; {line}\n" for line in fplan.describe().splitlines())
+    plan.workspace_size = par.workspace_size(plan.workspace_size)  # + chunk partials
+    comment = "".join(f"; {line}\n" for line in (fplan.describe() + "\n" + par.describe()).strip().splitlines())
     return LoweredModule(comment + loop_ids(str(mod)), sym, plan, fn, fplan)
