@@ -14,18 +14,30 @@ accurate); reassociation is never allowed inside the helpers, because it would u
 Cody-Waite splits. Special values (NaN, ±inf, ±0, denormals, overflow, underflow) follow
 NumPy/C99 exactly, whatever the flags.
 
+Explicit fused multiply-adds: float32 exp, sin, cos and tanh (vecmath_trig.py) call `llvm.fma`
+where the algorithm wants one rounding (reductions, Horner steps). That is not contraction: the
+algorithm is written and measured with them, so results are the same with and without fastmath
+and deterministic on the target (the JIT's host, AVX-512 with FMA: one instruction each; a target
+without FMA would call libm's fmaf/fma, slower, same results). The accuracy table is measured so.
+
 Algorithms (float32 is the priority: benchmarks are float32):
 
-- exp: float32 Cephes expf (Cody-Waite ln2 split in 2 parts, degree-6 polynomial, 2^n applied
-  in two halves so denormal results round once); float64 FreeBSD e_exp.c, same scaling.
+- exp: float32 Cephes expf's polynomial with FMAs: n from a 1.5*2^23 shifter (its bits give n,
+  no float->int conversion, so NaN needs no special case), ln2 = hi + lo in float32 with x - n*hi
+  exact and kept apart, 1 + (x - n*hi) kept exact as a Fast2Sum pair so e^r rounds once (0.96 ->
+  0.75 ulp), 2^n applied in two halves so denormal results round once; float64 FreeBSD e_exp.c,
+  same scaling.
 - log: FreeBSD e_logf.c / e_log.c (exponent and mantissa by bitcasts, s = f/(2+f) polynomial;
   denormals pre-scaled by 2^25 / 2^54).
 - log1p: float32 as log on u = 1+x, with the rounding error of 1+x added back as c/u
   (FreeBSD s_log1pf.c's correction); float64 libm.
-- sin, cos: float32 evaluated in float64: n = rint(x*2/pi), 2-part Cody-Waite pi/2 (FreeBSD
-  e_rem_pio2f.c, medium case), FreeBSD k_sinf.c/k_cosf.c polynomials; float64 libm.
-- tanh: float32 Cephes tanhf (odd polynomial for abs(x) < 0.625, else 1 - 2/(exp(2abs(x))+1));
-  float64 libm.
+- sin, cos (vecmath_trig.py): float32 evaluated in float64 with FMAs: n from a 1.5*2^52 shifter
+  (quadrant bits by bitcast), 2-part Cody-Waite pi/2 (FreeBSD e_rem_pio2f.c, medium case),
+  FreeBSD k_sinf.c/k_cosf.c polynomials, both computed (a loop needing sin and cos of one x
+  shares everything once inlined); float64 libm.
+- tanh (vecmath_trig.py): float32 on |x|, sign by copysign: Cephes tanhf's odd polynomial for
+  |x| < 0.625, else 1 - 2/(e^2|x| + 1) with a tanh-specific e^y (y clamped to 18.5, so no
+  overflow/underflow cases; expm1 polynomial fitted here); float64 libm.
 - sigmoid: e = exp(-abs(x)); (x >= 0 ? 1 : e) / (1 + e), the denominator's rounding error
   removed to first order; right down to the denormal tail. float32 and float64 (vector exp).
 - pow: float32 evaluated in float64 as exp(y*log(abs(x))) with the float64 exp/log above, then
@@ -39,13 +51,13 @@ every 2^8-th float32 bit pattern (2^24 values, both signs, denormals to inf) plu
 
 | function | max ulp (default / fastmath) | worst input | gradc ns/elem | fastmath | NumPy |
 |---|---|---|---|---|---|
-| exp | 0.959 / 0.996 | 4.5428815 | 0.41 | 0.30 | 0.44 |
+| exp | 0.754 / 0.754 | -87.664536 | 0.31 | 0.31 | 0.44 |
 | log | 0.767 / 0.767 | 1.4106981 | 0.56 | 0.50 | 0.37 |
 | log1p | 0.786 / 0.805 | 0.4113215 | 0.61 | 0.54 | 0.41 |
-| sin | 0.501 / 0.501 | -165792.39 | 1.02 | 0.91 | 0.51 |
-| cos | 0.501 / 0.501 | -0.2164417 | 1.03 | 0.88 | 0.52 |
-| tanh | 1.309 / 1.309 | -0.6267735 | 0.72 | 0.54 | 0.35 |
-| sigmoid | 1.798 / 1.798 | -3.4564269 | 0.65 | 0.51 | 0.67 (3 ufuncs) |
+| sin | 0.501 / 0.501 | -165792.39 | 0.60 | 0.60 | 0.51 |
+| cos | 0.501 / 0.501 | -0.2164417 | 0.58 | 0.58 | 0.52 |
+| tanh | 1.309 / 1.309 | -0.6267735 | 0.37 | 0.37 | 0.35 |
+| sigmoid | 1.799 / 1.799 | -2.7528405 | 0.53 | 0.52 | 0.67 (3 ufuncs) |
 | sqrt | 0.500 / 0.500 | (correctly rounded) | 0.18 | 0.18 | 0.34 |
 | pow | 0.500 / 0.500 | 2^24 random pairs | 3.43 | 3.04 | 0.66 |
 
@@ -53,9 +65,11 @@ Timings: float32, 1e6 elements, one core, best of 15, NumPy 2 with its SIMD loop
 sqrt/pow on positive inputs, the rest on uniform(-10, 10). float64 exp and log measure <= 1 ulp
 against glibc on 1.5M values (test_float64_vector_versions asserts <= 2). The bounds the tests
 assert are 1.0 (exp, log, sin, cos, pow), 1.5 (log1p), 2.0 (tanh, sigmoid), 0.5 (sqrt).
-pow and sin/cos are slower than NumPy: they run in float64, and at the loop's 16-lane width the
+pow is slower than NumPy: it runs in float64, and at the loop's 16-lane width the
 double-precision code spills registers and rematerialises constants (~400 instructions per 16
-elements for pow).
+elements). sin/cos also run in float64 (two zmm registers per 16 lanes), ~15% behind NumPy alone
+but sharing their work when both are needed (W2's gradient). Before the FMA/shifter rewrite
+(same machine): exp 0.41, sin 1.02, cos 1.03, tanh 0.72, sigmoid 0.65 ns/elem.
 
 sin/cos bounds hold for abs(x) < 2^28*pi/2 (~4.2e8), where the 2-part reduction is exact enough.
 Beyond it there is no Payne-Hanek reduction: the absolute error grows like abs(x)*2^-53 (a few ulp
@@ -81,6 +95,10 @@ Body = Callable[["_E", list[ir.Value]], ir.Value]
 F64_VECTOR = frozenset({"exp", "log", "sigmoid", "sqrt"})
 # Call sites per module after which a helper goes out of line (see _helper).
 OUTLINE_AFTER = int(os.environ.get("GRADC_VECMATH_OUTLINE", "9"))
+# ln2 = _LN2_HI + _LN2_LO (float32 parts) and the float32 shifter: adding 1.5*2^23 rounds a
+# float below 2^22 to an integer, which then sits in the low bits of the sum.
+_LN2_HI, _LN2_LO = float.fromhex("0x1.62e430p-1"), float.fromhex("-0x1.05c610p-29")
+_SHIFT32 = 1.5 * 2.0**23
 # Call-site counts of the helpers of the modules being built (dropped with the module).
 _CALLS: weakref.WeakKeyDictionary[ir.Function, int] = weakref.WeakKeyDictionary()
 
@@ -127,6 +145,18 @@ class _E:
         acc: ir.Value = self.k(coeffs[0])
         for cf in coeffs[1:]:
             acc = self.add(self.mul(acc, x), self.k(cf))
+        return acc
+
+    def fma(self, x: ir.Value, y: ir.Value, z: ir.Value) -> ir.Value:
+        """x*y + z rounded once (`llvm.fma`): the algorithm's own choice, so the result is the
+        same with and without fastmath (one instruction on FMA targets, libm's fma elsewhere)."""
+        return self.intr("fma", x, y, z)
+
+    def horner_fma(self, x: ir.Value, coeffs: tuple[float, ...]) -> ir.Value:
+        """Horner's rule with one fused multiply-add per coefficient."""
+        acc: ir.Value = self.k(coeffs[0])
+        for cf in coeffs[1:]:
+            acc = self.fma(acc, x, self.k(cf))
         return acc
 
     def intr(self, name: str, *args: ir.Value) -> ir.Value:
@@ -212,19 +242,23 @@ def _exp_f32(e: _E, a: list[ir.Value]) -> ir.Value:
     x = a[0]
     b = e.b
     # Clamp so n stays a small integer: exp(89) overflows and exp(-104) underflows to 0 after
-    # rounding anyway; NaN becomes 0 here and is restored at the end.
+    # rounding anyway. NaN passes both selects and stays NaN through the arithmetic (the
+    # shifter's bits below are garbage then, but a bitcast is never poison).
     xc = e.sel(e.gt(x, e.k(89.0)), e.k(89.0), x)
     xc = e.sel(e.lt(xc, e.k(-104.0)), e.k(-104.0), xc)
-    xc = e.sel(e.isnan(x), e.k(0.0), xc)
-    fn = e.intr("rint", e.mul(xc, e.k(1.44269504088896341)))  # n = round(x / ln2)
-    # Cephes' split of ln2: C1 = 355/512 has 9 bits, so n*C1 is exact for |n| <= 2^15.
-    r = e.sub(e.sub(xc, e.mul(fn, e.k(0.693359375))), e.mul(fn, e.k(-2.12194440e-4)))
-    z = e.mul(r, r)
-    p = e.horner(r, (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
-                     1.6666665459e-1, 5.0000001201e-1))  # Cephes expf minimax, |r| <= ln2/2
-    y = e.add(e.add(e.mul(p, z), r), e.k(1.0))
-    res = e.scale(y, b.fptosi(fn, e.ity))
-    return e.sel(e.isnan(x), x, res)
+    t = e.fma(xc, e.k(1.44269504088896341), e.k(_SHIFT32))  # 1.5*2^23 + n, n = round(x/ln2)
+    fn = e.sub(t, e.k(_SHIFT32))
+    # ln2 = _LN2_HI + _LN2_LO; x - n*_LN2_HI is exact (a multiple of 2^-25 below 1/2), so it is
+    # kept apart: r (rounded) feeds the polynomial, the exact parts go into the final sum.
+    r1 = e.fma(fn, e.k(-_LN2_HI), xc)
+    r = e.fma(fn, e.k(-_LN2_LO), r1)
+    p = e.horner_fma(r, (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+                         1.6666665459e-1, 5.0000001201e-1))  # Cephes expf minimax, |r| <= ln2/2
+    # e^r = 1 + r + r^2*p: hi + lo = 1 + r1 exactly (Fast2Sum, 1 >= |r1|), then one rounding.
+    hi = e.add(e.k(1.0), r1)
+    lo = e.fma(fn, e.k(-_LN2_LO), e.add(e.sub(e.k(1.0), hi), r1))
+    y = e.add(hi, e.fma(e.mul(r, r), p, lo))
+    return e.scale(y, b.sub(e.bits(t), e.ik(0x4B400000)))  # t's bits - the shifter's = n
 
 
 def _exp_f64(e: _E, a: list[ir.Value]) -> ir.Value:
@@ -352,80 +386,7 @@ def log1p(c: Ctx, b: B, x: ir.Value) -> ir.Value:
     return _call(c, b, "log1p", _log1p_body, x)
 
 
-# -- sin, cos (float32 evaluated in float64) ----------------------------------------------------
-
-# FreeBSD k_sinf.c / k_cosf.c: minimax on [-pi/4, pi/4], errors < 2^-37.5 / 2^-34.1.
-_SIN = (-0.166666666416265235595, 0.0083333293858894631756, -0.000198393348360966317347,
-        0.0000027183114939898219064)
-_COS = (-0.499999997251031003120, 0.0416666233237390631894, -0.00138867637746099294692,
-        0.0000243904487962774090654)
-
-
-def _sincos_body(which: str) -> Body:
-    def body(e32: _E, a: list[ir.Value]) -> ir.Value:
-        b = e32.b
-        e = e32.retyped(F64)
-        xd = b.fpext(a[0], e.ty)
-        fn = e.intr("rint", e.mul(xd, e.k(6.36619772367581382433e-01)))  # round(x * 2/pi)
-        # pi/2 = pio2_1 (25 bits: n*pio2_1 exact for n < 2^28) + pio2_1t (e_rem_pio2f.c).
-        r = e.sub(e.sub(xd, e.mul(fn, e.k(1.57079631090164184570e+00))), e.mul(fn, e.k(1.58932547735281966916e-08)))
-        r = e.sel(e.eq(fn, e.k(0.0)), xd, r)  # keeps sin(-0) = -0
-        safe = e.lt(e.intr("fabs", fn), e.k(2.0**62))  # false for inf/NaN: no poison in fptosi
-        q = b.fptosi(e.sel(safe, fn, e.k(0.0)), e.ity)
-        z = e.mul(r, r)
-        w = e.mul(z, z)
-        s3 = e.mul(z, r)
-        sn = e.add(e.add(r, e.mul(s3, e.horner(z, _SIN[1::-1]))), e.mul(e.mul(s3, w), e.horner(z, _SIN[:1:-1])))
-        cs = e.add(e.add(e.add(e.k(1.0), e.mul(z, e.k(_COS[0]))), e.mul(w, e.k(_COS[1]))),
-                   e.mul(e.mul(w, z), e.horner(z, _COS[:1:-1])))
-        odd = b.icmp_signed("!=", b.and_(q, e.ik(1)), e.ik(0))
-        if which == "sin":  # quadrant q: sin, cos, -sin, -cos
-            v = b.select(odd, cs, sn)
-            neg = b.and_(q, e.ik(2))
-        else:  # cos, -sin, -cos, sin
-            v = b.select(odd, sn, cs)
-            neg = b.and_(b.add(q, e.ik(1)), e.ik(2))
-        v = b.select(b.icmp_signed("!=", neg, e.ik(0)), b.fneg(v), v)
-        if which == "sin":  # sin(±0) = ±0 (the polynomial's -0 * S1 would give +0)
-            v = e.sel(e.eq(xd, e.k(0.0)), xd, v)
-        return b.fptrunc(v, e32.ty)
-
-    return body
-
-
-_SIN_BODY, _COS_BODY = _sincos_body("sin"), _sincos_body("cos")
-
-
-def sin(c: Ctx, b: B, x: ir.Value) -> ir.Value:
-    """sin (float32: reduction and polynomial in float64; float64: libm)."""
-    return _call(c, b, "sin", _SIN_BODY, x) if x.type == F32 else _libm(c, b, "sin", x)
-
-
-def cos(c: Ctx, b: B, x: ir.Value) -> ir.Value:
-    """cos (float32: reduction and polynomial in float64; float64: libm)."""
-    return _call(c, b, "cos", _COS_BODY, x) if x.type == F32 else _libm(c, b, "cos", x)
-
-
-# -- tanh, sigmoid ------------------------------------------------------------------------------
-
-
-def _tanh_body(e: _E, a: list[ir.Value]) -> ir.Value:
-    x = a[0]
-    ax = e.intr("fabs", x)
-    # |x| >= 0.625: 1 - 2/(e^2|x| + 1); exp overflow to inf gives exactly 1.
-    big = e.sub(e.k(1.0), e.div(e.k(2.0), e.add(_exp_f32(e, [e.add(ax, ax)]), e.k(1.0))))
-    big = e.intr("copysign", big, x)
-    s = e.mul(x, x)  # Cephes tanhf minimax for |x| < 0.625: x + x*s*P(s)
-    p = e.horner(s, (-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1,
-                     -3.33332819422e-1))
-    small = e.add(e.mul(x, e.mul(p, s)), x)
-    small = e.sel(e.eq(x, e.k(0.0)), x, small)  # tanh(±0) = ±0
-    return e.sel(e.b.fcmp_ordered(">=", ax, e.k(0.625)), big, small)  # NaN takes `small`
-
-
-def tanh(c: Ctx, b: B, x: ir.Value) -> ir.Value:
-    """tanh (float32: Cephes tanhf on the vector exp; float64: libm)."""
-    return _call(c, b, "tanh", _tanh_body, x) if x.type == F32 else _libm(c, b, "tanh", x)
+# -- sigmoid ------------------------------------------------------------------------------------
 
 
 def _sigmoid_body(e: _E, a: list[ir.Value]) -> ir.Value:
@@ -481,3 +442,6 @@ def pow(c: Ctx, b: B, x: ir.Value, y: ir.Value) -> ir.Value:  # noqa: A001
 def sqrt(c: Ctx, b: B, x: ir.Value) -> ir.Value:
     """llvm.sqrt: IEEE's correctly rounded square root, a single (vector) instruction."""
     return b.call(c.intrinsic("llvm.sqrt", x.type), [x])
+
+
+from .vecmath_trig import cos, sin, tanh  # noqa: E402,F401  (after _E/_call: they import them)
