@@ -136,3 +136,36 @@ def test_lane_split_reduction_beside_one_that_keeps_every_dimension(rows: int) -
     lowered = f.lower(y)
     for got, want in zip(lowered(y), interpret(lowered.entry.ir, [y]), strict=True):
         np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-7)
+
+
+_LATE_VIEW = '''func.func @late_view(%a: tensor<4xf32>, %c: tensor<1x1xi1>) {
+  %Tile = "gradc.tile"(%a) {name = "Tile", multiples = [2]} : (tensor<4xf32>) -> tensor<8xf32> loc(unknown)
+  %R = "gradc.reshape"(%Tile) {name = "R", shape = [2, 4]} : (tensor<8xf32>) -> tensor<2x4xf32> loc(unknown)
+  %S0 = "gradc.select"(%c, %R, %R) {name = "S0"} : (tensor<1x1xi1>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32> loc(unknown)
+  %Slice = "gradc.slice"(%Tile) {name = "Slice", begin = [1], size = [4]} : (tensor<8xf32>) -> tensor<4xf32> loc(unknown)
+  %S1 = "gradc.select"(%c, %S0, %Slice) {name = "S1"} : (tensor<1x1xi1>, tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32> loc(unknown)
+  %T = "gradc.transpose"(%Slice) {name = "T", perm = [0]} : (tensor<4xf32>) -> tensor<4xf32> loc(unknown)
+  "func.return"(%S1, %T) : (tensor<2x4xf32>, tensor<4xf32>) -> ()
+}
+'''
+
+
+def test_view_materialised_after_a_loop_read_it_is_copied_first() -> None:
+    """The loop {S0, S1} is placed while Slice is a folded view of Tile; the output T (a view of
+    Slice) later makes Slice a buffer, so its copy must move before the loop (found by the
+    special-values fuzzer: the loop read the copy before it was written)."""
+    import sys
+    from pathlib import Path
+
+    from gradc.compiler.ir.parser import parse_function
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fuzzprog import plan_order_violations
+
+    fn = parse_function(_LATE_VIEW)
+    assert plan_order_violations(fn) == []
+    a = np.arange(4, dtype=np.float32) + 1
+    for c in (np.array([[False]]), np.array([[True]])):
+        got = compile_function(fn)(a, c)
+        for g, w in zip(got, interpret(fn, [a, c]), strict=True):
+            np.testing.assert_array_equal(g, w)

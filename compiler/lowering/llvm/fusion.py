@@ -213,9 +213,34 @@ def plan_fusion(fn: Function, fuse: bool = True) -> FusionPlan:
                     changed = True
     p.nodes = [n for n in p.nodes if not n.dead and not (
         n.kind == "op" and p.kind.get(n.ops[0].results[0]) == "view" and n.ops[0].result not in p.materialise)]
+    p.nodes = _views_after_sources(p)
     for k, n in enumerate(p.nodes):
         n.pos = k
     return p
+
+
+def _views_after_sources(p: FusionPlan) -> list[Node]:
+    """The nodes with each materialised view's copy moved up to right after its source's node.
+
+    A loop placed while a view was still folded reads it; if the view is materialised later
+    (an output, an op or a view of it needs memory), the loop reads the copy, which must then
+    run first. A copy needs only its source, so running it as early as that is always legal;
+    copies nothing reads too early stay where they are.
+    """
+    first_read: dict[Value, int] = {}
+    for k, n in enumerate(p.nodes):
+        for v in node_reads(p, n):
+            first_read.setdefault(v, k)
+    out: list[Node] = []
+    for k, n in enumerate(p.nodes):
+        r = n.ops[0].results[0]
+        if n.kind == "op" and p.kind.get(r) == "view" and first_read.get(r, k) < k:
+            src = p.node_of.get(p.root(p.view_src[r]))
+            at = next((k + 1 for k in range(len(out) - 1, -1, -1) if out[k] is src), 0)
+            out.insert(at, n)
+        else:
+            out.append(n)
+    return out
 
 
 def _place_fusible(p: FusionPlan, op: Op, spec: Elementwise | Reduce, add: Callable[[Node], Node],
