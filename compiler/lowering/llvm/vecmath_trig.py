@@ -24,6 +24,8 @@ tanh: odd, so computed on a = |x| and given x's sign at the end (copysign: keeps
 
 from __future__ import annotations
 
+import struct
+
 from llvmlite import ir
 
 from .common import F32, F64, Ctx
@@ -91,6 +93,7 @@ _TANH_P = (-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036
 # expm1(r) = r + r^2*Q(r), |r| <= ln2/2 (fitted here; see the module docstring).
 _EXPM1_Q = tuple(float.fromhex(h) for h in ("0x1.6bebc4p-10", "0x1.122752p-7", "0x1.555674p-5",
                                             "0x1.5554b0p-3", "0x1.fffffep-2"))
+_LOG2E_32 = float(struct.unpack("<f", struct.pack("<f", 1.44269504088896341))[0])  # log2(e) in float32
 _TANH_ONE = 18.5  # 2a beyond which tanh(a) rounds to 1 (from 2a = 18.04); keeps e^(2a) finite
 
 
@@ -99,9 +102,11 @@ def _tanh_body(e: _E, a: list[ir.Value]) -> ir.Value:
     b = e.b
     ax = e.intr("fabs", x)
     # a >= 0.625: 1 - 2/(e^y + 1), y = 2a. NaN lanes compute garbage here and take the other branch.
-    y = e.add(ax, ax)
-    y = e.sel(e.gt(y, e.k(_TANH_ONE)), e.k(_TANH_ONE), y)
-    t = e.fma(y, e.k(1.44269504088896341), e.k(_SHIFT32))  # 1.5*2^23 + n, n = round(y/ln2) <= 27
+    # y = 2*min(a, 9.25) = min(2a, 18.5); t is formed from min(a, 9.25) times 2*log2(e) (both
+    # doublings exact, so the same fma result), which keeps the add off t's dependency chain.
+    ac = e.sel(e.gt(ax, e.k(_TANH_ONE / 2)), e.k(_TANH_ONE / 2), ax)
+    y = e.add(ac, ac)
+    t = e.fma(ac, e.k(2 * _LOG2E_32), e.k(_SHIFT32))  # 1.5*2^23 + n, n = round(y/ln2) <= 27
     fn = e.sub(t, e.k(_SHIFT32))
     r = e.fma(fn, e.k(-_LN2_HI), y)
     r = e.fma(fn, e.k(-_LN2_LO), r)
