@@ -156,6 +156,14 @@ def _add_n(draw: Draw, op: str) -> Case:
     return Case(op, [floats(draw, shape) for _ in range(n)])
 
 
+@case("cond_inputs")
+def _cond_inputs(draw: Draw, op: str) -> Case:
+    """A tf.cond's predicate and captured inputs: any number of tensors of independent shapes."""
+    n = draw(st.integers(1, 3))
+    pred = np.asarray(draw(st.booleans()))
+    return Case(op, [pred] + [floats(draw, shape_of(draw, 0, 2)) for _ in range(n)])
+
+
 @case("neg", "square", "exp", "sin", "cos", "tanh", "sigmoid", "identity")
 def _smooth_unary(draw: Draw, op: str) -> Case:
     return Case(op, [floats(draw, shape_of(draw))])

@@ -20,13 +20,10 @@ CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.py") if not p.name.start
 
 # Known differences from TensorFlow (see the report in tests/tf_corpus/README.md).
 # strict=True: when gradc is fixed the case XPASSes, fails, and its entry must be removed.
-COND = "tf.cond is staged as both branches + select (control_flow.py cond/_select), not an If op. "
+COND = "tf.cond is staged as both branches + selects (control_flow.py cond/_select), not an If op. "
 KNOWN_FAILURES: dict[str, str] = {
-    "076_print_cond_names": COND + 'names: TF gradients/cond_grad/Identity[_1]; gradc AddN, cond/false/mul_grad/Mul_1',
     "090_cond_branch_shapes_differ": COND + "shape: branches of shapes () and (2,): gradc compiles static "
     "shapes and raises a clear ValueError; TF returns the taken branch's value with an unknown shape",
-    "120_print_cond_in_loop_addn_names": COND + "names: x used in both branches; TF gradients/cond_grad/Identity, "
-    "gradc gradients/AddN_3 (the gates add contributions to x that TF sums inside the If gradient)",
     "124_print_dyn_batch_reduce_axis_names": "names: TensorSpec([None, 2]) and reduce_sum(axis=0): TF "
     "gradients/Sum_grad/BroadcastTo, gradc Sum_grad/Tile (traces carry concrete shapes only; "
     "compiler/autodiff/rules.py _sum_grad always emits Reshape+Tile)",

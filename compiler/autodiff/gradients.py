@@ -9,7 +9,9 @@ names and errors match (see ../shared/TF_GRADIENTS_SPEC.md):
 4. process ops in reverse topological order from a queue of ready ops: aggregate the
    gradients received on each output (AddN, or a chain of pairwise AddN for the tree method),
    call the op's rule in scope `<scope>/<op>_grad`, optionally gate the results, and pass
-   each input gradient to its producer;
+   each input gradient to its producer; ops staged inside a tf.cond branch (`branch_ops`)
+   are processed as soon as they are ready and aggregate under their cond's scope, as TF
+   does them inside its If gradient (the cond's `cond_inputs` op plays TF's If);
 5. read each x's aggregated gradient (None, or zeros with `unconnected_gradients='zero'`).
 
 Function arguments act as TF's placeholders: nodes with one output and no inputs.
@@ -131,7 +133,13 @@ def _gradients(
                 m = node_of(t_in)
                 pending[m] = pending.get(m, 0) - 1
                 if pending[m] == 0:
-                    queue.append(m)
+                    # TF differentiates a cond as one If op, its branches inside the If gradient:
+                    # gradc's branch ops run at once, so the cond_inputs op (TF's If) joins the
+                    # queue when TF's If would, and the outer ops keep TF's order and names.
+                    if isinstance(m, Op) and m.name in b.fn.branch_ops:
+                        queue.appendleft(m)
+                    else:
+                        queue.append(m)
     return [_final_grad(b, aggregated, grads, x, unconnected_gradients) for x in xs]
 
 
@@ -235,8 +243,18 @@ def _aggregate(b: Builder, grads: dict[Node, list[list[Value]]], n: Node, method
                     acc = b.emit("add_n", acc, g, name="AddN")
             out.append(acc)
         else:
-            out.append(b.emit("add_n", *contribs, name="AddN"))
+            out.append(b.emit("add_n", *contribs, name=_in_branch(b, n, "AddN")))
     return out
+
+
+def _in_branch(b: Builder, n: Node, name: str) -> str:
+    """`name`, or `<cond scope>/name` for an op staged inside a tf.cond branch.
+
+    TF computes those gradients inside the If gradient's branch functions, so they never take
+    a name of the outer `<scope>/AddN[_k]` or `<scope>/zeros_like[_k]` sequences.
+    """
+    scope = b.fn.branch_ops.get(n.name) if isinstance(n, Op) else None
+    return name if scope is None else f"{scope}/{name}"
 
 
 def _call_rule(b: Builder, op: Op, out_grads: list[Value | None], gate: bool) -> list[Value | None]:
@@ -248,8 +266,9 @@ def _call_rule(b: Builder, op: Op, out_grads: list[Value | None], gate: bool) ->
         raise LookupError(f"No gradient defined for operation'{op.name}' (op type: {od.tf_type})")
     filled: list[Value | None] = []
     for r, g in zip(op.results, out_grads):
-        if g is None and is_trainable(r):  # missing output gradients are zeros, as in TF
-            g = b.constant(np.zeros(r.type.shape, r.type.dtype.np), name="zeros_like")
+        # Missing output gradients are zeros, as in TF (except for rules that take None).
+        if g is None and is_trainable(r) and op.opdef not in rules.NONE_GRADS_OK:
+            g = b.constant(np.zeros(r.type.shape, r.type.dtype.np), name=_in_branch(b, op, "zeros_like"))
         filled.append(g)
     with b.name_scope(f"{op.name}_grad"), b.at(op.loc):
         in_grads = list(rule(b, op, filled))

@@ -171,6 +171,33 @@ def _select(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     return [None, gx, gy]
 
 
+# Ops whose rule takes None for results that received no gradient (no zeros are made for them).
+NONE_GRADS_OK: frozenset[str] = frozenset({"cond_inputs"})
+
+
+@rule("cond_inputs")
+def _cond_inputs(b: Builder, op: Op, dy: list[G]) -> list[G]:
+    """TensorFlow's If gradient (cond_v2._IfGrad), with its branch gradients already computed.
+
+    results[k] fed captured input k (operand k + 1) to the true branch's gate and results[n + k]
+    to the false branch's; each gate already replaced the untaken branch's gradient by zeros,
+    so their sum is the taken branch's gradient (TF: the If picks it; an input only the
+    untaken branch uses gets zeros). As in TF, each input with a gradient gets an Identity,
+    `Identity`, `Identity_1`, ... in input order under `<scope>/<cond>_grad/`; inputs without
+    one (non-float, or cut by stop_gradient in both branches) get None and no name. The
+    predicate (operand 0) gets None.
+    """
+    n = len(op.operands) - 1  # operand 0 is the predicate
+    _reserve(b, "StatelessIf")  # TF's gradient If op: gradc's branch gradients are already staged
+    sums: list[G] = []
+    for gt, gf in zip(dy[:n], dy[n:]):
+        if gt is None or gf is None:
+            sums.append(gf if gt is None else gt)
+        else:
+            sums.append(b.emit("add", gt, gf, name="add"))
+    return [None] + [None if g is None else b.emit("identity", g, name="Identity") for g in sums]
+
+
 @rule("add_n")
 def _add_n(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     return [dy[0]] * len(op.operands)

@@ -4,7 +4,8 @@ One generic `Op` node serves every op kind: its `opdef` names an entry of the op
 (`gradc.compiler.ops`), so ops are data. Each op carries TensorFlow's op name (unique per
 function, e.g. `gradients/mul_grad/Mul_1`), a source location, attributes, and the values it
 defines. A `Function` is a straight-line list of ops in definition order (no regions: Python
-control flow is evaluated while staging and `cond` becomes a select).
+control flow is evaluated while staging; `cond` becomes its captured inputs (`cond_inputs`), both
+branches and selects).
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ class Function:
     names_in_use: dict[str, int] = field(default_factory=dict)
     # Names of the ops autodiff added (dumps show the staged program without them as `ir`).
     autodiff_ops: set[str] = field(default_factory=set)
+    # Ops staged inside a tf.cond branch (name -> the innermost cond's scope). TensorFlow builds
+    # their gradients inside the If gradient's branch functions, whose names the outer graph
+    # never sees, so autodiff keeps their aggregation out of the `<scope>/AddN[_k]` sequence.
+    # Staging-time naming information only: the IR text does not carry it.
+    branch_ops: dict[str, str] = field(default_factory=dict)
 
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
         """TensorFlow's Graph.unique_name: case-insensitive uniqueness with `_N` suffixes."""

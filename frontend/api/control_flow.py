@@ -10,6 +10,13 @@ branch). Forward, the gate is x in the taken branch; backward, its rule `select(
 passes the taken branch's gradient and replaces whatever the untaken branch produced by
 zeros, exactly as TF's If gradient does. Branch outputs are combined by selects named
 `cond/Identity[_k]`, as TF names them.
+
+The gates read the captured tensors through one `cond_inputs` op named like TF's If op
+(`cond`, `cond_1`, ...), with TF's input order: the true branch's captures in capture order,
+then the false branch's that are not inputs yet. Its gradient rule sums both branches'
+contributions and names them `<scope>/cond_grad/Identity[_k]`, as TF's If gradient does.
+The op can only be built once both branches are staged (their captures are known then), so it
+is moved in front of the gates afterwards (`_stage_inputs`).
 """
 
 from __future__ import annotations
@@ -55,6 +62,20 @@ def gate_captured(tr: Trace, v: Value) -> Value:
     return v
 
 
+def _capture_outputs(tr: Trace, out: Any) -> Any:
+    """A branch's outputs as seen inside it: a tensor it returns from outside is captured too.
+
+    TF captures such a tensor as an input of the If op, so its gradient comes out of the If
+    gradient (`cond_grad/Identity_k`) rather than reaching it around the cond.
+    """
+    if isinstance(out, (list, tuple)):
+        return type(out)(_capture_outputs(tr, o) for o in out)
+    if isinstance(out, Tensor) and out.trace is tr:
+        v = gate_captured(tr, out.value)
+        return out if v is out.value else Tensor(v, tr)
+    return out
+
+
 def _structure_error(t: Any, f: Any) -> ValueError:
     return ValueError(
         "true_fn and false_fn arguments to tf.cond must have the same number, type, and overall "
@@ -97,17 +118,61 @@ def cond(pred: Any, true_fn: Callable[[], Any] | None = None, false_fn: Callable
     from ..tracing import to_value
 
     p = to_value(pred)
-    outs = []
+    # Staging appends ops (no insertion point), so this cond's ops are exactly fn.ops[start:].
+    assert tr.builder.insert_at is None, "cond is staged by appending ops"
+    start = len(tr.fn.ops)
+    outs, frames = [], []
     with tr.builder.name_scope(name or "cond") as scope:
         for branch, fn in ((True, true_fn), (False, false_fn)):
             frame = CondFrame(p, branch, {id(op) for op in tr.fn.ops}, scope)
+            frames.append(frame)
             tr.cond_frames.append(frame)
             try:
-                outs.append(fn())
+                outs.append(_capture_outputs(tr, fn()))
             finally:
                 tr.cond_frames.pop()
+        _stage_inputs(tr, p, scope, start, frames[0], frames[1])
         # TF's If op feeds each output through an Identity: outputs are cond/Identity[_k].
         return _select(pred, outs[0], outs[1])
+
+
+def _stage_inputs(tr: Trace, pred: Value, scope: str, start: int, true_f: CondFrame, false_f: CondFrame) -> None:
+    """Record the branches' ops and route the captured tensors through a `cond_inputs` op.
+
+    Must run after both branches are staged: the inputs are their captures, in TF's order,
+    after the predicate (TF's If input 0: autodiff then reaches the predicate's producer last
+    through this op, in TF's order, whatever else reads the predicate). The op is created
+    last, then placed before every op of this cond except those its own operands need (outer
+    conds' gates and their zeros, created while staging this cond), and each gate is rewired
+    to read its branch's result instead of the captured tensor.
+    """
+    fn = tr.fn
+    segment = fn.ops[start:]
+    for op in segment:  # nested conds finished first: each op keeps its innermost cond's scope
+        fn.branch_ops.setdefault(op.name, scope)
+    captures = list(true_f.gates) + [v for v in false_f.gates if v not in true_f.gates]
+    if not captures:
+        return
+    inputs = tr.builder.create("cond_inputs", [pred, *captures], name=scope + "/")
+    assert fn.ops[-1] is inputs
+    n = len(captures)
+    index = {v: k for k, v in enumerate(captures)}
+    for frame, base, slot in ((true_f, 0, 1), (false_f, n, 2)):  # the gate's operand x
+        for v, gate in frame.gates.items():
+            assert gate.op is not None and gate.op.operands[slot] is v
+            gate.op.operands[slot] = inputs.results[base + index[v]]
+    # Valid order: the ops `inputs` depends on keep their relative order and come first; every
+    # other op of the segment reads only earlier values, those ops, `inputs` or each other.
+    in_segment = {id(op) for op in segment}
+    needed: set[int] = set()
+    stack = [v.op for v in inputs.operands if v.op is not None and id(v.op) in in_segment]
+    while stack:
+        op = stack.pop()
+        if id(op) not in needed:
+            needed.add(id(op))
+            stack.extend(u.op for u in op.operands if u.op is not None and id(u.op) in in_segment)
+    fn.ops[start:] = ([op for op in segment if id(op) in needed] + [inputs]
+                      + [op for op in segment if id(op) not in needed])
 
 
 __all__ = ["cond"]

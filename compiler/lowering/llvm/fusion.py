@@ -108,6 +108,13 @@ def _identity_map(m: ViewMap, src: Value, dst: Value) -> bool:
             all(s == c for s, c, n in zip(m.strides, contiguous_strides(m.shape), m.shape, strict=True) if n != 1))
 
 
+def _all_aliases(p: FusionPlan, spec: View, op: Op) -> bool:
+    """Whether every result of a multi-result view is an identity view of a non-view source."""
+    maps = spec.fn([v.type for v in op.operands], [r.type for r in op.results], op.attrs)
+    return all(_identity_map(m, op.operands[m.operand], r) and p.kind.get(p.root(op.operands[m.operand])) != "view"
+               for m, r in zip(maps, op.results, strict=True))
+
+
 def reshape_map(m: ViewMap, shape: tuple[int, ...]) -> ViewMap | None:
     """`m` re-expressed over `shape` (same elements, row-major), or None if some dim of
     `shape` is not a single strided run of `m` (e.g. tile: a (multiple, extent) pair)."""
@@ -176,6 +183,14 @@ def plan_fusion(fn: Function, fuse: bool = True) -> FusionPlan:
                 buffer_uses.add(p.root(src))
                 p.node_of[op.result] = add(Node("op", [op]))  # emitted only if materialised
                 continue
+        if isinstance(spec, View) and len(op.results) > 1 and _all_aliases(p, spec, op):
+            # Every result is its source's bytes (cond_inputs): no code, as single aliases.
+            for m, r in zip(spec.fn([v.type for v in op.operands], [r.type for r in op.results], op.attrs),
+                            op.results, strict=True):
+                p.alias[r] = op.operands[m.operand]
+                p.kind[r] = "alias"
+                buffer_uses.add(p.root(op.operands[m.operand]))
+            continue
         if fuse and isinstance(spec, Elementwise) or fuse and isinstance(spec, Reduce) and not (
                 spec.mean and not op.operands[0].type.dtype.is_float):
             _place_fusible(p, op, spec, add, pos_of)
