@@ -38,6 +38,9 @@ from .loops import loop
 
 BLOCK = int(os.environ.get("GRADC_BLOCK", "256"))  # elements per block (a multiple of 16)
 MIN_ELEMENTS = 2 * BLOCK  # smaller runs are not blocked
+# Kernels of a run loop in windows of this many elements (fused.emit_loop `window`): 16 lanes
+# x the 4-way interleave. A last block shorter than a window joins the one before it.
+WINDOW = 64
 
 
 @dataclass(eq=False)
@@ -49,9 +52,11 @@ class Run:
     size: int
     scratch: set[Value] = field(default_factory=set)
 
+    window = WINDOW  # every block holds at least this many elements (rowblocks.Chain: 0)
+
     def scratch_bytes(self, v: Value) -> int:
-        """Workspace bytes of scratch value `v`: one block of it."""
-        return BLOCK * v.type.dtype.np.itemsize
+        """Workspace bytes of scratch value `v`: one block of it (the last may be longer)."""
+        return (BLOCK + WINDOW) * v.type.dtype.np.itemsize
 
     def emit(self, b: ir.IRBuilder, kernels: list[tuple[ir.Function, list[Value], list[Value]]],
              slot_ptr: Callable[[Value], ir.Value]) -> None:
@@ -69,11 +74,12 @@ class Run:
                 b.call(kfn, [*args, length])
 
         # One loop, the last block's length computed: a separate tail call sequence would
-        # double the entry's code (W5 n1000: ~95 calls of ~25 arguments each).
-        with loop(b, nblocks + (tail > 0), "blk") as k:
+        # double the entry's code (W5 n1000: ~95 calls of ~25 arguments each). A tail shorter
+        # than a window is folded into the last full block (len >= WINDOW for the kernels).
+        with loop(b, nblocks + (tail >= WINDOW), "blk") as k:
             base = b.mul(k, i64(BLOCK), flags=("nuw", "nsw"))
             left = b.sub(i64(self.size), base, flags=("nuw", "nsw"))
-            calls(base, b.select(b.icmp_unsigned("<", left, i64(BLOCK)), left, i64(BLOCK)))
+            calls(base, b.select(b.icmp_unsigned("<", left, i64(BLOCK + WINDOW)), left, i64(BLOCK)))
 
 
 def _size(n: Node) -> int:

@@ -61,7 +61,7 @@ def _splat(p: FusionPlan, v: Value) -> np.ndarray | None:
     return np.asarray(r.op.attrs["value"]).reshape(-1)[0]
 
 
-def loop_key(p: FusionPlan, n: Node, blocked: bool = False) -> Hashable:
+def loop_key(p: FusionPlan, n: Node, blocked: bool = False, window: int = 0) -> Hashable:
     """Equal for two loop groups exactly when emit_loop would give them the same kernel: the
     ops, attributes and types, how each operand is reached (a row of this group, a splat
     immediate, or a parameter with its strides and offset) and which parameter each store
@@ -79,7 +79,7 @@ def loop_key(p: FusionPlan, n: Node, blocked: bool = False) -> Hashable:
 
     ops = tuple((op.opdef, freeze(op.attrs), op.result.type, p.kind[op.result], op.result in p.materialise,
                  params.get(op.result), tuple(ref(v) for v in op.operands)) for op in n.ops)
-    return n.shape, blocked, len(params), ops
+    return n.shape, blocked, window, len(params), ops
 
 
 def nest(p: FusionPlan, n: Node) -> tuple[tuple[int, ...], list[tuple[int, ...]], list[Value], list[Op]]:
@@ -96,11 +96,17 @@ def nest(p: FusionPlan, n: Node) -> tuple[tuple[int, ...], list[tuple[int, ...]]
 
 
 def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str, blocked: bool = False,
-              chunked: bool = False) -> tuple[ir.Function, list[Value], list[Value]]:
+              chunked: bool = False, window: int = 0) -> tuple[ir.Function, list[Value], list[Value]]:
     """The kernel `void(ptr writes..., ptr reads...)` for loop group `n`, and those value lists.
 
     blocked (a group of a blocked run, blocked.py; no reductions): the kernel takes a last
     `i64 len` argument and runs one flat loop over `len` elements of block-offset pointers.
+    window (with blocked; the caller guarantees len >= window): the flat loop runs as windows of
+    `window` elements, the last one shifted back to end at len, so every trip is a whole
+    interleaved vector iteration (no vector epilogue or scalar remainder: less code, and the
+    block's tail keeps the latency-hiding interleave). Elements the last window shares with
+    the one before are computed twice, to the same bits: a blocked kernel has no reductions
+    and never writes what it reads (noalias), so recomputing an element rewrites its value.
     chunked (parallel.py): the kernel takes last `i64 lo, i64 hi` arguments and runs only
     that range of the outermost coalesced dimension. A reduction keeping that dimension
     writes (initialises, scales) only its chunk's outputs; one reducing over it writes its
@@ -251,6 +257,15 @@ def emit_loop(ctx: Ctx, p: FusionPlan, n: Node, name: str, blocked: bool = False
         elif d == 0 and lo_hi is not None:
             with loop(b, b.sub(lo_hi[1], lo_hi[0], flags=("nsw",)), "l0") as i:
                 level(1, [b.add(lo_hi[0], i, flags=("nuw", "nsw"))])
+        elif blocked and window:
+            length = fn.args[-1]
+            trips = b.udiv(b.add(length, i64(window - 1), flags=("nuw", "nsw")), i64(window))
+            with loop(b, trips, "win") as w:
+                at = b.mul(w, i64(window), flags=("nuw", "nsw"))
+                last = b.sub(length, i64(window), flags=("nuw", "nsw"))
+                start_ = b.select(b.icmp_unsigned("<", at, last), at, last)
+                with loop(b, window, f"l{d}", INTERLEAVE) as i:
+                    level(d + 1, [*idx, b.add(start_, i, flags=("nuw", "nsw"))])
         else:
             with loop(b, fn.args[-1] if blocked else cshape[d], f"l{d}", INTERLEAVE if blocked else 0) as i:
                 level(d + 1, [*idx, i])

@@ -117,15 +117,16 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
     by_key: dict[Hashable, ir.Function] = {}
     by_text: dict[str, ir.Function] = {}
 
-    def loop_kernel(node: Node, blocked: bool) -> tuple[ir.Function, list[Value], list[Value]]:
+    def loop_kernel(node: Node, blocked: bool, window: int = 0) -> tuple[ir.Function, list[Value], list[Value]]:
         # An unrolled Python loop fuses into many groups with the same code (W5: 1000 steps
         # become ~95 groups but a handful of distinct kernels): one function per body, so
         # emission, LLVM's optimiser and code generation follow the distinct code, not the
         # graph's length. Groups with equal keys are not emitted again; equal text is merged.
-        key = loop_key(fplan, node, blocked)
+        key = loop_key(fplan, node, blocked, window)
         if key in by_key:
             return by_key[key], node_writes(fplan, node), node_reads(fplan, node)
-        kfn, w, r = emit_loop(ctx, fplan, node, f"{sym}.k{next(ids)}.{'blocked' if blocked else 'fused'}", blocked)
+        kfn, w, r = emit_loop(ctx, fplan, node, f"{sym}.k{next(ids)}.{'blocked' if blocked else 'fused'}", blocked,
+                              window=window)
         body = _METADATA_REF.sub("!", str(kfn).split(kfn.name, 1)[1])  # loop ids are distinct nodes
         if body in by_text:
             del mod.globals[kfn.name]
@@ -139,7 +140,7 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
     for k, node in enumerate(fplan.nodes):
         if k in run_at:
             r = run_at[k]
-            kernels = [loop_kernel(n, True) for n in fplan.nodes[r.lo:r.hi] if n.kind == "loop"]
+            kernels = [loop_kernel(n, True, r.window) for n in fplan.nodes[r.lo:r.hi] if n.kind == "loop"]
             emit_run(b, r, kernels, slot_ptr)
             skip = r.hi
         if k < skip:

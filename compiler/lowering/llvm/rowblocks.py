@@ -72,6 +72,7 @@ class Chain(Run):
     nodes: list[Node] = field(default_factory=list)
     after: list[Node] = field(default_factory=list)  # the split-out reductions, right after it
     accumulated: set[Value] = field(default_factory=set)  # contraction results (C)
+    window = 0  # the last row block may be a single row: plain length loops
 
     def scratch_bytes(self, v: Value) -> int:
         return self.rows * (v.type.size // self.size) * v.type.dtype.np.itemsize
