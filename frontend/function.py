@@ -6,6 +6,9 @@ pass pipeline and JIT-compiles it; a hit goes straight to native code: first the
 the last signature used (runtime/pycall.py: it checks the arguments, makes the outputs and the
 result structure itself), then a dict keyed by (shape, dtype) per argument. Results come back
 as NumPy arrays in the function's own nesting of lists, tuples and None.
+
+Argument and result structure live in function_structure.py; cache entries, `.lower()`'s stage
+texts and the GRADC_VERIFY checks in function_stages.py.
 """
 
 from __future__ import annotations
@@ -14,21 +17,23 @@ import functools
 import gc
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function, Loc, Value
-from gradc.compiler.ir.types import DType, TensorType
+from gradc.compiler.ir.types import DType
 from gradc.runtime.abi import Caller
 from gradc.runtime.pycall import MISS  # what a builtin returns for arguments it does not take
 
-from .tensor import EagerTensor, Result, Tensor
-from .tracing import _STACK, Trace, current, to_value, tracing, wrap
-
-STAGES = ("source", "ir", "autodiff", "optimized", "llvm", "llvm-opt", "asm", "mlir")
+# Argument/result structure and the per-signature entries live in their own modules;
+# STAGES and _flatten_args stay importable from here (runtime/aot.py uses the latter).
+from .function_stages import STAGES, Compiled, Lowered, _check_round_trip, _Checked, _forward_view  # noqa: F401
+from .function_structure import WithPrints, _builder, _flatten_args, _flatten_result, _placeholders, _rebuild
+from .tensor import EagerTensor, Result
+from .tracing import _STACK, Trace, current, tracing
 
 
 @dataclass(frozen=True)
@@ -52,150 +57,7 @@ class TensorSpec:
         )
 
 
-# -- argument flattening ---------------------------------------------------------------------------
-
-
-def _flatten_args(args: Sequence[Any]) -> tuple[tuple[Any, ...], list[np.ndarray]]:
-    """Split call arguments into a hashable key and the list of array leaves."""
-    arrays: list[np.ndarray] = []
-
-    def key(a: Any) -> Any:
-        if isinstance(a, EagerTensor):
-            a = a.array
-        if isinstance(a, np.ndarray):
-            DType.from_np(a.dtype)  # unsupported dtypes fail here, before any tracing
-            arrays.append(a)
-            return ("T", a.shape, a.dtype.str)
-        if isinstance(a, np.generic):
-            arrays.append(np.asarray(a))
-            return ("T", (), a.dtype.str)
-        if isinstance(a, (list, tuple)):
-            return (type(a).__name__, tuple(key(v) for v in a))
-        if isinstance(a, Tensor):
-            raise TypeError("a symbolic Tensor cannot be passed to a compiled function from outside a trace")
-        if a is None or isinstance(a, (bool, int, float, str)):
-            return ("P", type(a).__name__, a)
-        raise TypeError(f"unsupported argument type {type(a).__name__} for a gradc function")
-
-    k = tuple(key(a) for a in args)
-    return k, arrays
-
-
-def _placeholders(b: Builder, names: list[str], args: Sequence[Any]) -> list[Any]:
-    """Rebuild the arguments with a placeholder (function argument) per array leaf."""
-
-    def build(a: Any, name: str) -> Any:
-        if isinstance(a, EagerTensor):
-            a = a.array
-        if isinstance(a, (np.ndarray, np.generic)):
-            arr = np.asarray(a)
-            return wrap(b.add_arg(name, TensorType(tuple(arr.shape), DType.from_np(arr.dtype))))
-        if isinstance(a, (list, tuple)):
-            return type(a)(build(v, f"{name}_{i}") for i, v in enumerate(a))
-        return a
-
-    return [build(a, n) for a, n in zip(args, names)]
-
-
-# -- output structure -------------------------------------------------------------------------------
-
-
-def _flatten_result(obj: Any, outs: list[Value]) -> Any:
-    """Replace each tensor leaf of the result by its output index; keep lists/tuples/None."""
-    if obj is None:
-        return None
-    if isinstance(obj, tuple):
-        return tuple(_flatten_result(o, outs) for o in obj)
-    if isinstance(obj, list):
-        return [_flatten_result(o, outs) for o in obj]
-    if isinstance(obj, dict):
-        return {k: _flatten_result(v, outs) for k, v in obj.items()}
-    outs.append(to_value(obj))
-    return ("out", len(outs) - 1)
-
-
-@dataclass
-class WithPrints:
-    """A result template whose function also has gradc.print calls (outputs from `first`)."""
-
-    template: Any
-    prints: list[Any]
-    first: int
-
-    def run(self, results: list[np.ndarray]) -> None:
-        from .api.printing import run_prints
-
-        run_prints(self.prints, results[self.first:])
-
-
-def _rebuild(template: Any, results: list[np.ndarray]) -> Any:
-    if isinstance(template, WithPrints):
-        template.run(results)
-        return _rebuild(template.template, results)
-    if template is None:
-        return None
-    if isinstance(template, tuple) and len(template) == 2 and template[0] == "out":
-        return results[template[1]].view(Result)
-    if isinstance(template, tuple):
-        return tuple(_rebuild(t, results) for t in template)
-    if isinstance(template, list):
-        return [_rebuild(t, results) for t in template]
-    if isinstance(template, dict):
-        return {k: _rebuild(v, results) for k, v in template.items()}
-    raise AssertionError(template)
-
-
-def _builder(template: Any) -> Callable[[list[np.ndarray]], Any]:
-    """A function rebuilding the result structure from output arrays (precompiled `_rebuild`).
-
-    Outputs arrive as `Result` arrays already; an output index used twice gets a view the
-    second time, so callers never see one object in two places.
-    """
-    if isinstance(template, WithPrints):
-        inner, wp = _builder(template.template), template
-
-        def with_prints(r: list[np.ndarray]) -> Any:
-            wp.run(r)
-            return inner(r)
-
-        return with_prints
-    seen: set[int] = set()
-
-    def build(t: Any) -> Callable[[list[np.ndarray]], Any]:
-        if t is None:
-            return lambda r: None
-        if isinstance(t, tuple) and len(t) == 2 and t[0] == "out":
-            i = t[1]
-            if i in seen:
-                return lambda r: r[i].view(Result)
-            seen.add(i)
-            return lambda r: r[i]
-        if isinstance(t, (tuple, list)):
-            parts = [build(x) for x in t]
-            if type(t) is list and len(parts) == 1:
-                p0 = parts[0]
-                return lambda r: [p0(r)]
-            cls = type(t)
-            return lambda r: cls([p(r) for p in parts])
-        if isinstance(t, dict):
-            items = [(k, build(v)) for k, v in t.items()]
-            return lambda r: {k: p(r) for k, p in items}
-        raise AssertionError(t)
-
-    return build(template)
-
-
 # -- compiled entries -------------------------------------------------------------------------------
-
-
-@dataclass
-class Compiled:
-    """One traced and compiled signature."""
-
-    ir: Function
-    template: Any
-    run: Callable[..., list[np.ndarray]]
-    stages: dict[str, str] = field(default_factory=dict)
 
 
 class GradcFunction:
@@ -393,78 +255,6 @@ class GradcFunction:
 
     def get_concrete_function(self, *args: Any) -> Lowered:
         return self.lower(*args)
-
-
-def _forward_view(fn: Function) -> Function:
-    """The staged function without the ops autodiff added (the `ir` stage of dumps)."""
-    keep = [op for op in fn.ops if op.name not in fn.autodiff_ops]
-    defined = {id(a) for a in fn.args} | {id(r) for op in keep for r in op.results}
-    ops = [op for op in keep if all(id(v) in defined for v in op.operands)]
-    defined = {id(a) for a in fn.args} | {id(r) for op in ops for r in op.results}
-    view = Function(fn.name, list(fn.args), ops, [v for v in fn.outputs if id(v) in defined])
-    return view
-
-
-def _check_round_trip(fn: Function) -> None:
-    from gradc.compiler.errors import InternalError
-    from gradc.compiler.ir.parser import parse_function
-    from gradc.compiler.ir.printer import print_function
-
-    text = print_function(fn)
-    again = print_function(parse_function(text))
-    if again != text:
-        raise InternalError(f"IR text does not round-trip for {fn.name}:\n{text}\n---\n{again}")
-
-
-class _Checked:
-    """Runs the native code and the reference interpreter; raises if they disagree."""
-
-    def __init__(self, fn: Function, native: Callable[..., list[np.ndarray]]) -> None:
-        self.fn = fn
-        self.native = native
-        for attr in ("llvm_ir", "llvm_opt_ir", "asm"):
-            setattr(self, attr, getattr(native, attr))
-
-    def __call__(self, *arrays: np.ndarray) -> list[np.ndarray]:
-        from gradc.compiler.errors import InternalError
-        from gradc.runtime.interpreter import interpret
-
-        got = self.native(*arrays)
-        want = interpret(self.fn, arrays)
-        for i, (g, w) in enumerate(zip(got, want)):
-            same = g.shape == w.shape and g.dtype == w.dtype and (
-                np.array_equal(g, w) if g.dtype.kind in "biu"
-                else np.allclose(g, w, rtol=2e-6 if g.dtype == np.float64 else 2e-5, atol=1e-6, equal_nan=True)
-                and np.array_equal(np.isnan(g), np.isnan(w))
-            )
-            if not same:
-                raise InternalError(f"native output {i} of {self.fn.name} differs from the interpreter:\n"
-                                    f"native {g!r}\ninterpreter {w!r}")
-        return got
-
-
-class Lowered:
-    """Texts of every compilation stage for one signature."""
-
-    def __init__(self, entry: Compiled) -> None:
-        self.entry = entry
-
-    @property
-    def stages(self) -> list[str]:
-        return list(self.entry.stages)
-
-    def as_text(self, stage: str = "optimized") -> str:
-        if stage == "mlir" and "mlir" not in self.entry.stages:
-            from gradc.compiler.lowering.mlir import emit_mlir
-
-            self.entry.stages["mlir"] = emit_mlir(self.entry.ir)
-        if stage not in self.entry.stages:
-            raise ValueError(f"unknown stage {stage!r}; stages: {', '.join(self.entry.stages)}")
-        return self.entry.stages[stage]
-
-    def __call__(self, *arrays: Any) -> Any:
-        _, leaves = _flatten_args(arrays)
-        return _rebuild(self.entry.template, self.entry.run(*leaves))
 
 
 def function(
