@@ -656,6 +656,7 @@ def tolerances(fn: Function, env: dict[Value, np.ndarray]) -> dict[Value, Tol]:
     inexact: dict[Value, bool] = {}
     heavy: dict[Value, bool] = {}
     depth: dict[Value, int] = {}
+    single: dict[Value, bool] = {}  # float32 arithmetic upstream (a float64 cast of it keeps its error)
 
     def mag(a: np.ndarray) -> float:
         if a.dtype == bool or a.size == 0:
@@ -666,16 +667,18 @@ def tolerances(fn: Function, env: dict[Value, np.ndarray]) -> dict[Value, Tol]:
         return float(f.max(initial=0.0))
 
     for v in fn.args:
-        scale[v], inexact[v], heavy[v], depth[v] = mag(env[v]), False, False, 0
+        scale[v], inexact[v], heavy[v], depth[v], single[v] = mag(env[v]), False, False, 0, False
     for op in fn.ops:
         s = max((scale[v] for v in op.operands), default=0.0)
         ine = any(inexact[v] for v in op.operands) or op.opdef not in EXACT_OPS or (
             op.opdef == "add_n" and len(op.operands) > 2)
         hv = any(heavy[v] for v in op.operands) or op.opdef in TRANSCENDENTAL | REDUCING
         d = max((depth[v] for v in op.operands), default=0) + 1
+        sg = any(single[v] for v in op.operands)
         for r in op.results:
             scale[r] = max(s, mag(env[r]))
             inexact[r], heavy[r], depth[r] = ine, hv, d
+            single[r] = sg or (ine and r.type.dtype is F32)
     out: dict[Value, Tol] = {}
     for v in scale:
         dt = v.type.dtype
@@ -683,7 +686,7 @@ def tolerances(fn: Function, env: dict[Value, np.ndarray]) -> dict[Value, Tol]:
             out[v] = Tol(0.0, 0.0, True)
             continue
         k = 1 + depth[v] / 4
-        if dt is F64:
+        if dt is F64 and not single[v]:
             out[v] = Tol((1e-10 if heavy[v] else 1e-12) * k, 1e-12 * k * max(1.0, scale[v]), False)
         else:
             out[v] = Tol(2e-5 * k, 1e-6 * k * max(1.0, scale[v]), False)
