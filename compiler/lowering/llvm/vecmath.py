@@ -72,9 +72,11 @@ but sharing their work when both are needed (W2's gradient). Before the FMA/shif
 (same machine): exp 0.41, sin 1.02, cos 1.03, tanh 0.72, sigmoid 0.65 ns/elem.
 
 sin/cos bounds hold for abs(x) < 2^28*pi/2 (~4.2e8), where the 2-part reduction is exact enough.
-Beyond it there is no Payne-Hanek reduction: the absolute error grows like abs(x)*2^-53 (a few ulp
-at 1e9, meaningless past ~1e15; results stay in [-1, 1]). NumPy's own float32 sin/cos fall back
-to libm there and are exact.
+Beyond it there is no Payne-Hanek reduction yet (a known bug, pinned by the strict xfail
+tests/test_fuzz_backend.py::test_sin_cos_huge_float32): the absolute error grows like
+abs(x)*2^-53 (a few ulp at 1e9, meaningless past ~1e15), and past ~2^51 the 1.5*2^52 shifter no
+longer rounds, so results leave [-1, 1] and reach inf (sin(3e38)). NumPy's own float32 sin/cos
+fall back to libm there and are exact.
 """
 
 from __future__ import annotations
