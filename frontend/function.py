@@ -25,6 +25,7 @@ import numpy as np
 from gradc.compiler.ir.builder import Builder
 from gradc.compiler.ir.core import Function, Loc, Value
 from gradc.compiler.ir.types import DType
+from gradc.compiler.ir.unknown_dims import set_unknown
 from gradc.runtime.abi import Caller
 from gradc.runtime.pycall import MISS  # what a builtin returns for arguments it does not take
 
@@ -190,6 +191,7 @@ class GradcFunction:
         tr = Trace(fn, b)
         with tracing(tr):
             staged_args = _placeholders(b, names, args)
+            self._mark_unknown_dims(fn)
             result = stage_call(self.python_function, staged_args, {})
             outs: list[Value] = []
             template = _flatten_result(result, outs)
@@ -198,6 +200,15 @@ class GradcFunction:
                 outs.extend(tr.print_outputs)
         fn.outputs = outs
         return fn, template
+
+    def _mark_unknown_dims(self, fn: Function) -> None:
+        """Record the dims the input_signature leaves None: TF's gradients take their dynamic
+        paths (and op names) for them although gradc traces the call's concrete shapes."""
+        if self.input_signature is None:
+            return
+        for v, spec in zip(fn.args, self.input_signature):  # one placeholder per spec, in order
+            if v.type.rank == len(spec.shape):
+                set_unknown(fn, v, tuple(d is None for d in spec.shape))
 
     def _compile(self, args: Sequence[Any], capture: bool = False) -> Compiled:
         # Tracing and lowering allocate hundreds of thousands of long-lived objects (IR, LLVM

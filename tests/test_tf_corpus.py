@@ -24,9 +24,6 @@ COND = "tf.cond is staged as both branches + selects (control_flow.py cond/_sele
 KNOWN_FAILURES: dict[str, str] = {
     "090_cond_branch_shapes_differ": COND + "shape: branches of shapes () and (2,): gradc compiles static "
     "shapes and raises a clear ValueError; TF returns the taken branch's value with an unknown shape",
-    "124_print_dyn_batch_reduce_axis_names": "names: TensorSpec([None, 2]) and reduce_sum(axis=0): TF "
-    "gradients/Sum_grad/BroadcastTo, gradc Sum_grad/Tile (traces carry concrete shapes only; "
-    "compiler/autodiff/rules.py _sum_grad always emits Reshape+Tile)",
     "129_lambda_list_activations": "GradcSyntaxError: frontend/fence.py _lambda_is_argument rejects a lambda that "
     "is not a call argument (here in a list); staging_expr.e_lambdef already stages it (passes with the fence relaxed)",
 }

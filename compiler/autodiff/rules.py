@@ -17,6 +17,7 @@ import numpy as np
 from ..ir.builder import Builder
 from ..ir.core import Op, Value
 from ..ir.types import TensorType
+from ..ir.unknown_dims import copy_unknown, fully_known, static_dims
 
 G = Value | None
 Rule = Callable[[Builder, Op, list[Value]], list[G]]
@@ -59,11 +60,54 @@ def unbroadcast(b: Builder, g: Value, x: TensorType, out: tuple[int, ...], alway
     if not axes and lead == 0 and not always:
         return g
     s = b.emit("sum", g, name="Sum", axes=axes, keepdims=True)
-    return b.emit("reshape", s, name="Reshape", shape=x.shape)
+    return b.emit("reshape", s, name="Reshape", shape=x.shape)  # TF: to Shape(x), known where x's is
 
 
-def _same_shapes(*vs: Value) -> bool:
-    return len({v.type.shape for v in vs}) == 1
+def _same_shapes(b: Builder, *vs: Value) -> bool:
+    """TF's `_ShapesFullySpecifiedAndEqual`: equal shapes, none with a statically unknown dim."""
+    return len({v.type.shape for v in vs}) == 1 and fully_known(b.fn, *vs)
+
+
+def _runtime_axes(b: Builder, x: Value, y: Value) -> bool:
+    """True when TF's `_InferGradientReductionAxes` gives up, so the axes come from a runtime
+    BroadcastGradientArgs: on some aligned axis neither static dim is 1 and one is unknown
+    (e.g. both operands [None, 3]; [None, 3] with [3] stays static: the bias axis is known)."""
+    if not b.fn.unknown_dims:
+        return False
+    xd, yd = static_dims(b.fn, x), static_dims(b.fn, y)
+    rank = max(len(xd), len(yd))
+    xd = (1,) * (rank - len(xd)) + xd
+    yd = (1,) * (rank - len(yd)) + yd
+    for a, c in zip(xd, yd):
+        if (a == 1 and c != 1) or (c == 1 and a != 1):
+            continue
+        if a is None or c is None:
+            return True
+    return False
+
+
+def _reduce_args(b: Builder, x: Value, y: Value, gx: G, gy: G, out: tuple[int, ...]) -> list[G]:
+    """TF's `_ReduceGradientArgs` for the gradients gx, gy of a broadcasting op's x and y.
+
+    Static axes (the usual case): only a broadcast operand gets Sum + Reshape. Runtime axes
+    (`_runtime_axes`): TF emits Shape, Shape_1, BroadcastGradientArgs and then Sum + Reshape for
+    *both* (`Reshape`, `Reshape_1`); gradc knows the traced shapes, so its Sums are over the
+    same axes the runtime op would give (possibly none) and only the names are TF's.
+    """
+    if not _runtime_axes(b, x, y):
+        _reserve(b, "Shape", "Shape_1")
+        return [None if gx is None else unbroadcast(b, gx, x.type, out),
+                None if gy is None else unbroadcast(b, gy, y.type, out)]
+    _reserve(b, "Shape", "Shape_1", "BroadcastGradientArgs")
+    res: list[G] = []
+    for g, v in ((gx, x), (gy, y)):
+        if g is None:
+            res.append(None)
+            continue
+        r = unbroadcast(b, g, v.type, out, always=True)
+        copy_unknown(b.fn, r, v)  # TF reshapes to Shape(v): v's static shape
+        res.append(r)
+    return res
 
 
 def _reserve(b: Builder, *names: str) -> None:
@@ -80,10 +124,9 @@ def _add(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
     out = op.result.type.shape
     g = dy[0]
-    if _same_shapes(x, y, g):
+    if _same_shapes(b, x, y, g):
         return [g, g]
-    _reserve(b, "Shape", "Shape_1")
-    return [unbroadcast(b, g, x.type, out), unbroadcast(b, g, y.type, out)]
+    return _reduce_args(b, x, y, g, g, out)
 
 
 @rule("sub")
@@ -91,8 +134,10 @@ def _sub(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
     out = op.result.type.shape
     g = dy[0]
-    if _same_shapes(x, y, g):
+    if _same_shapes(b, x, y, g):
         return [g, b.emit("neg", g, name="Neg")]
+    if _runtime_axes(b, x, y):  # TF: Neg first, then the reductions
+        return _reduce_args(b, x, y, g, b.emit("neg", g, name="Neg"), out)
     _reserve(b, "Shape", "Shape_1")
     gx = unbroadcast(b, g, x.type, out)
     return [gx, unbroadcast(b, b.emit("neg", g, name="Neg"), y.type, out)]
@@ -103,8 +148,10 @@ def _mul(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
     out = op.result.type.shape
     g = dy[0]
-    if _same_shapes(x, y, g) and g.type.dtype.name in ("float32", "int32"):
+    if _same_shapes(b, x, y, g) and g.type.dtype.name in ("float32", "int32"):
         return [b.emit("mul", g, y, name="Mul"), b.emit("mul", g, x, name="Mul")]
+    if _runtime_axes(b, x, y):
+        return _reduce_args(b, x, y, b.emit("mul", g, y, name="Mul"), b.emit("mul", x, g, name="Mul"), out)
     _reserve(b, "Shape", "Shape_1")
     gx = unbroadcast(b, b.emit("mul", g, y, name="Mul"), x.type, out)
     gy = unbroadcast(b, b.emit("mul", x, g, name="Mul"), y.type, out)
@@ -116,6 +163,10 @@ def _div(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     x, y = op.operands
     out = op.result.type.shape
     g = dy[0]
+    if _runtime_axes(b, x, y):
+        gx = b.emit("div", g, y, name="RealDiv")
+        t = b.emit("div", b.emit("div", b.emit("neg", x, name="Neg"), y, name="RealDiv"), y, name="RealDiv")
+        return _reduce_args(b, x, y, gx, b.emit("mul", g, t, name="mul"), out)
     _reserve(b, "Shape", "Shape_1")
     gx = unbroadcast(b, b.emit("div", g, y, name="RealDiv"), x.type, out)
     t = b.emit("div", b.emit("div", b.emit("neg", x, name="Neg"), y, name="RealDiv"), y, name="RealDiv")
@@ -132,12 +183,17 @@ def _pow(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     _reserve(b, "Shape", "Shape_1")
     gy_y = b.emit("mul", g, y, name="mul")
     p = b.emit("pow", x, b.emit("sub", y, const(b, 1, y), name="sub"), name="Pow")
-    gx = unbroadcast(b, b.emit("mul", gy_y, p, name="mul"), x.type, out)
+    gx = b.emit("mul", gy_y, p, name="mul")
+    runtime = _runtime_axes(b, x, y)  # TF reduces both at the end (names Reshape, Reshape_1)
+    if not runtime:
+        gx = unbroadcast(b, gx, x.type, out)
     mask = b.emit("greater", x, const(b, 0, x, name="Greater/y"), name="Greater")
     safe_x = b.emit("select", mask, x, b.constant(np.ones(x.type.shape, x.type.dtype.np), name="ones_like"),
                     name="SelectV2")
     log_x = b.emit("select", mask, b.emit("log", safe_x, name="Log"), zeros_like(b, x), name="SelectV2")
     gz = b.emit("mul", b.emit("mul", g, z, name="mul"), log_x, name="mul")
+    if runtime:
+        return _reduce_args(b, x, y, gx, gz, out)
     return [gx, unbroadcast(b, gz, y.type, out)]
 
 
@@ -148,6 +204,9 @@ def _max_min(selector: str) -> Rule:
         g = dy[0]
         zeros = zeros_like(b, g)
         xmask = b.emit(selector, x, y, name="GreaterEqual" if selector == "greater_equal" else "LessEqual")
+        if _runtime_axes(b, x, y):
+            gx = b.emit("select", xmask, g, zeros, name="SelectV2")
+            return _reduce_args(b, x, y, gx, b.emit("select", xmask, zeros, g, name="SelectV2"), out)
         _reserve(b, "Shape", "Shape_1")
         gx = unbroadcast(b, b.emit("select", xmask, g, zeros, name="SelectV2"), x.type, out)
         gy = unbroadcast(b, b.emit("select", xmask, zeros, g, name="SelectV2"), y.type, out)
@@ -166,6 +225,11 @@ def _select(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     out = op.result.type.shape
     g = dy[0]
     zeros = b.constant(np.zeros((), g.type.dtype.np), name="zeros")
+    if b.fn.unknown_dims:  # TF: each branch's gradient is reduced against the output z
+        z = op.result
+        gx = b.emit("select", c, g, zeros, name="SelectV2")
+        gy = b.emit("select", c, zeros, g, name="SelectV2")
+        return [None, _reduce_args(b, x, z, gx, None, out)[0], _reduce_args(b, y, z, gy, None, out)[0]]
     gx = unbroadcast(b, b.emit("select", c, g, zeros, name="SelectV2"), x.type, out)
     gy = unbroadcast(b, b.emit("select", c, zeros, g, name="SelectV2"), y.type, out)
     return [None, gx, gy]
@@ -302,12 +366,30 @@ def _fill(b: Builder, op: Op, dy: list[Value]) -> list[G]:
 
 
 def _sum_grad(b: Builder, op: Op, g: Value) -> Value:
+    """TF's _SumGrad: Reshape to the kept dims + Tile, or BroadcastTo when TF lacks static dims."""
     x = op.operands[0]
     axes = op.attrs["axes"]
     kept = tuple(1 if k in axes else d for k, d in enumerate(x.type.shape))
+    dynamic = not fully_known(b.fn, x)
+    if dynamic and tuple(axes) != tuple(range(x.type.rank)):
+        # Some axes, unknown dims: TF's general path, BroadcastTo(grad, Shape(x)) after reshaping
+        # to `reduced_shape` (Size/add/mod/range/ones/DynamicStitch) unless keepdims.
+        _reserve(b, "Shape")
+        r = g
+        if not op.attrs["keepdims"]:
+            _reserve(b, "Size", "add", "mod", "Shape_1", "range", "ones", "DynamicStitch")
+            r = b.emit("reshape", g, name="Reshape", shape=kept)
+        out = b.emit("broadcast_to", r, name="BroadcastTo", shape=x.type.shape)
+        copy_unknown(b.fn, out, x)
+        return out
     r = b.emit("reshape", g, name="Reshape", shape=kept)
+    if dynamic:  # all axes, unknown dims: TF tiles by a runtime Shape(x)
+        _reserve(b, "Shape")
     multiples = tuple(d // k if k else 1 for d, k in zip(x.type.shape, kept))
-    return b.emit("tile", r, name="Tile", multiples=multiples)
+    out = b.emit("tile", r, name="Tile", multiples=multiples)
+    if dynamic:
+        copy_unknown(b.fn, out, x)
+    return out
 
 
 RULES["sum"] = lambda b, op, dy: [_sum_grad(b, op, dy[0])]
@@ -317,6 +399,10 @@ RULES["sum"] = lambda b, op, dy: [_sum_grad(b, op, dy[0])]
 def _mean(b: Builder, op: Op, dy: list[Value]) -> list[G]:
     s = _sum_grad(b, op, dy[0])
     factor = max(op.operands[0].type.size // max(op.result.type.size, 1), 1)
+    if not fully_known(b.fn, op.operands[0], op.result):
+        # TF computes the factor at run time: Cast(Prod(Gather(Shape(x), axes))); gradc knows it.
+        _reserve(b, "Shape", "Size", "add", "mod", "GatherV2", "Prod")
+        return [b.emit("div", s, const(b, factor, s, name="Cast"), name="truediv")]
     return [b.emit("div", s, const(b, factor, s), name="truediv")]
 
 
@@ -376,7 +462,13 @@ def _prod(b: Builder, op: Op, dy: list[Value]) -> list[G]:
 
 
 def _reshape_back(name: str) -> Rule:
-    return lambda b, op, dy: [b.emit("reshape", dy[0], name=name, shape=op.operands[0].type.shape)]
+    def fn(b: Builder, op: Op, dy: list[Value]) -> list[G]:
+        r = b.emit("reshape", dy[0], name=name, shape=op.operands[0].type.shape)
+        if b.fn.unknown_dims:  # TF reshapes to Shape(x) at run time: x's static shape
+            copy_unknown(b.fn, r, op.operands[0])
+        return [r]
+
+    return fn
 
 
 RULES["reshape"] = _reshape_back("Reshape")

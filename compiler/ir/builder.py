@@ -18,6 +18,7 @@ from ..errors import ShapeError
 from ..ops import registry
 from .core import UNKNOWN_LOC, Function, Loc, Op, Value
 from .types import DType, TensorType
+from .unknown_dims import propagate as propagate_unknown
 
 
 class Builder:
@@ -77,6 +78,8 @@ class Builder:
         op_name = name[:-1] if name and name.endswith("/") else self.unique_name(name or od.tf_type)
         out_types = check_inference(od, in_types, attrs, op_name)
         op = Op(opdef, list(operands), out_types, attrs, op_name, self.loc)
+        if self.fn.unknown_dims:  # only for input_signatures with None dims
+            propagate_unknown(self.fn, op)
         if self.insert_at is None:
             self.fn.ops.append(op)
         else:

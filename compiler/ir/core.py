@@ -105,6 +105,10 @@ class Function:
     # never sees, so autodiff keeps their aggregation out of the `<scope>/AddN[_k]` sequence.
     # Staging-time naming information only: the IR text does not carry it.
     branch_ops: dict[str, str] = field(default_factory=dict)
+    # Per value, which dims TensorFlow would not know statically (an input_signature's None
+    # dims and what follows from them; unknown_dims.py). Empty unless the signature has None
+    # dims; staging-time information only, not in the IR text.
+    unknown_dims: dict[Value, tuple[bool, ...]] = field(default_factory=dict)
 
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
         """TensorFlow's Graph.unique_name: case-insensitive uniqueness with `_N` suffixes."""

@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 
 from gradc.compiler.ir.types import DType
+from gradc.compiler.ir.unknown_dims import set_unknown, unknown
 
 from ..tensor import EagerTensor, Tensor
-from ..tracing import current, dtype_of, static_value, to_array, wrap
+from ..tracing import current, dtype_of, static_value, to_array, to_value, wrap
 from .opscope import OpScope, call
 from .slicing import getitem  # noqa: F401  (Tensor.__getitem__ calls array_ops.getitem)
 
@@ -105,7 +106,16 @@ def stop_gradient(input: Any, name: str | None = None) -> Any:
 
 
 def reshape(tensor: Any, shape: Any, name: str | None = None) -> Any:
-    return call("reshape", [tensor], name or "Reshape", {"shape": _dims(shape)}, args=("tensor",), dtype=None)
+    dims = _dims(shape)
+    out = call("reshape", [tensor], name or "Reshape", {"shape": dims}, args=("tensor",), dtype=None)
+    tr = current()
+    if tr is not None and tr.fn.unknown_dims and isinstance(out, Tensor):
+        # TF knows every dim given as a number; the -1 dim only if the input's shape is known.
+        v = to_value(out)
+        if v.op is not None and v.op.opdef == "reshape":
+            src_unknown = any(unknown(tr.fn, v.op.operands[0]))
+            set_unknown(tr.fn, v, tuple(d == -1 and src_unknown for d in dims))
+    return out
 
 
 def cast(x: Any, dtype: Any, name: str | None = None) -> Any:
