@@ -6,5 +6,27 @@ interpreter.
 """
 
 import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 os.environ["GRADC_VERIFY"] = "1"
+
+# ../shared/conformance (or $GRADC_CONFORMANCE_DIR): TF's recorded corpus and its corpus_lib.
+SHARED_CONFORMANCE = Path(os.environ.get("GRADC_CONFORMANCE_DIR",
+                                         Path(__file__).resolve().parents[2] / "shared" / "conformance"))
+
+
+@pytest.fixture(scope="session")
+def corpus_lib() -> ModuleType:
+    """The shared conformance corpus_lib (tests using it skip when the corpus is missing)."""
+    if not (SHARED_CONFORMANCE / "corpus_lib.py").exists():
+        pytest.skip(f"shared conformance corpus not found at {SHARED_CONFORMANCE}")
+    sys.path.insert(0, str(SHARED_CONFORMANCE))
+    try:
+        import corpus_lib as lib
+    finally:
+        sys.path.remove(str(SHARED_CONFORMANCE))
+    return lib

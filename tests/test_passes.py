@@ -11,6 +11,7 @@ import os
 import random
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -267,16 +268,8 @@ CORPORA = [Path(__file__).parent / "tf_corpus" / "cases",
                                / "conformance")) / "cases" / "public"]
 
 
-def test_corpus_programs_survive_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corpus_programs_survive_passes(corpus_lib: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every function the corpora stage: round-trips as text, and the pipeline keeps its results."""
-    lib_dir = CORPORA[1].parents[1]
-    if not (lib_dir / "corpus_lib.py").exists():
-        pytest.skip(f"shared conformance corpus not found at {lib_dir}")
-    sys.path.insert(0, str(lib_dir))
-    try:
-        import corpus_lib
-    finally:
-        sys.path.remove(str(lib_dir))
     import gradc  # the corpora import `tensorflow`: gradc stands in
 
     checked: list[str] = []

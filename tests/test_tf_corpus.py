@@ -5,7 +5,6 @@ compared with the shared conformance corpus_lib (skipped when ../shared/conforma
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -14,8 +13,6 @@ import pytest
 import gradc
 
 ROOT = Path(__file__).resolve().parent / "tf_corpus"
-SHARED = Path(os.environ.get("GRADC_CONFORMANCE_DIR",
-                             Path(__file__).resolve().parents[2] / "shared" / "conformance"))
 CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.py") if not p.name.startswith("_"))
 
 # Known differences from TensorFlow (see the report in tests/tf_corpus/README.md).
@@ -27,18 +24,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "129_lambda_list_activations": "GradcSyntaxError: frontend/fence.py _lambda_is_argument rejects a lambda that "
     "is not a call argument (here in a list); staging_expr.e_lambdef already stages it (passes with the fence relaxed)",
 }
-
-
-@pytest.fixture(scope="module")
-def corpus_lib():
-    if not (SHARED / "corpus_lib.py").exists():
-        pytest.skip(f"shared conformance corpus not found at {SHARED}")
-    sys.path.insert(0, str(SHARED))
-    try:
-        import corpus_lib as lib
-    finally:
-        sys.path.remove(str(SHARED))
-    return lib
 
 
 def _params():

@@ -190,8 +190,3 @@ def find_scratch(fn: Function, p: FusionPlan, runs: list[Run]) -> None:
                 if w not in keep and all(run.lo <= j < run.hi for j in readers.get(w, [])):
                     run.scratch.add(w)
 
-
-def emit_run(b: ir.IRBuilder, run: Run, kernels: list[tuple[ir.Function, list[Value], list[Value]]],
-             slot_ptr: Callable[[Value], ir.Value]) -> None:
-    """Emit `run` (a blocked run, or a row-blocked chain); `kernels` are its loop groups' kernels."""
-    run.emit(b, kernels, slot_ptr)

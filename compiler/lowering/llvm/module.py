@@ -22,7 +22,6 @@ from gradc.compiler.ops import registry
 from gradc.compiler.ops.registry import MatMul
 
 from .blas import emit_gemm, usable
-from .blocked import emit_run
 from .common import I8, PTR, VOID, Ctx, gep, i64, memcpy
 from .expand import expand
 from .fused import emit_loop, loop_key
@@ -141,7 +140,7 @@ def lower(fn: Function, *, fastmath: bool = False, symbol: str | None = None, fu
         if k in run_at:
             r = run_at[k]
             kernels = [loop_kernel(n, True, r.window) for n in fplan.nodes[r.lo:r.hi] if n.kind == "loop"]
-            emit_run(b, r, kernels, slot_ptr)
+            r.emit(b, kernels, slot_ptr)  # a blocked run or a row-blocked chain
             skip = r.hi
         if k < skip:
             continue
