@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-all lint bench tools clean
+.PHONY: setup demo test test-all lint bench soak tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: setup
 
 bench: setup
 	$(PY) bench/run.py --quick $(BENCH_ARGS)
+# A few minutes of fuzzing, racing threads and 10^6 calls with an RSS check (not in `make test`).
+soak: setup
+	$(PY) tools/soak.py $(SOAK_ARGS)
+
 .PHONY: bench-full
 bench-full: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
