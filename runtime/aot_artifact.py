@@ -61,21 +61,24 @@ def seal(payload: bytes, info: ArtifactInfo) -> bytes:
     return payload + meta + FOOTER.pack(digest, len(payload), len(meta), FORMAT_VERSION, MAGIC)
 
 
-def unseal(data: bytes, source: str) -> tuple[bytes, ArtifactInfo]:
-    """The payload and metadata of a sealed artefact; AotLoadError unless it is intact."""
-    if len(data) < FOOTER.size or data[-len(MAGIC):] != MAGIC:
-        what = "an empty file" if not data else f"{len(data)} bytes without a gradc trailer"
+def _footer(footer: bytes, size: int, source: str) -> tuple[bytes, int, int]:
+    """(digest, payload length, metadata length) from the last FOOTER.size bytes of a `size`-byte file."""
+    if size < FOOTER.size or footer[-len(MAGIC):] != MAGIC:
+        what = "an empty file" if not size else f"{size} bytes without a gradc trailer"
         raise AotLoadError(
             f"{source} is not a gradc AOT library (or it is truncated): {what}. Only files written by "
             "`gradc compile --emit so` or compile_aot(...).shared_library() can be loaded")
-    digest, n_payload, n_meta, version, _ = FOOTER.unpack(data[-FOOTER.size:])
+    digest, n_payload, n_meta, version, _ = FOOTER.unpack(footer)
     if version != FORMAT_VERSION:
         raise AotLoadError(f"{source} is a gradc AOT artefact of format version {version}, this gradc reads "
                            f"version {FORMAT_VERSION}: rebuild it with this gradc")
-    if n_payload + n_meta + FOOTER.size != len(data):
+    if n_payload + n_meta + FOOTER.size != size:
         raise AotLoadError(f"{source} is truncated or modified: its trailer describes "
-                           f"{n_payload + n_meta + FOOTER.size} bytes, the file has {len(data)}")
-    body = data[:n_payload + n_meta]
+                           f"{n_payload + n_meta + FOOTER.size} bytes, the file has {size}")
+    return digest, n_payload, n_meta
+
+
+def _body(body: bytes, digest: bytes, n_payload: int, source: str) -> tuple[bytes, ArtifactInfo]:
     if hashlib.sha256(body).digest() != digest:
         raise AotLoadError(f"{source} is truncated or modified (SHA-256 hash mismatch): rebuild it")
     try:
@@ -89,11 +92,22 @@ def unseal(data: bytes, source: str) -> tuple[bytes, ArtifactInfo]:
     return body[:n_payload], info
 
 
+def unseal(data: bytes, source: str) -> tuple[bytes, ArtifactInfo]:
+    """The payload and metadata of a sealed artefact; AotLoadError unless it is intact."""
+    digest, n_payload, n_meta = _footer(data[-FOOTER.size:], len(data), source)
+    return _body(data[:n_payload + n_meta], digest, n_payload, source)
+
+
 def read_sealed(path: str | os.PathLike[str]) -> tuple[bytes, ArtifactInfo]:
-    """`unseal` of a file's bytes."""
+    """`unseal` of a file; its footer is checked before the rest is read (it may be anything)."""
+    source = os.fspath(path)
     with open(path, "rb") as f:
-        data = f.read()
-    return unseal(data, os.fspath(path))
+        size = f.seek(0, os.SEEK_END)
+        f.seek(max(size - FOOTER.size, 0))
+        digest, n_payload, n_meta = _footer(f.read(FOOTER.size), size, source)
+        f.seek(0)
+        body = f.read(n_payload + n_meta)
+    return _body(body, digest, n_payload, source)
 
 
 def triple_key(triple: str) -> tuple[str, str]:
