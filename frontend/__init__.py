@@ -32,4 +32,4 @@ from .compiler.lowering import llvm as _llvm  # noqa: E402,F401
 from .function import GradcFunction, TensorSpec, function  # noqa: E402,F401
 from .gradients_api import AggregationMethod, UnconnectedGradients, gradients, hessians  # noqa: E402,F401
 from .runtime import jit as _jit  # noqa: E402,F401
-from .runtime.aot_load import load  # noqa: E402,F401  (AOT shared libraries, ctypes only)
+from .runtime.aot_load import AotLoadError, load  # noqa: E402,F401  (AOT shared libraries, ctypes only)

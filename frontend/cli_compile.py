@@ -67,7 +67,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    help="C name: entry point gradc_<C_NAME>, macros GRADC_<C_NAME>_* (default: the function name)")
     c.add_argument("--cpu", default="host",
                    help="target CPU: host (this machine's features, like the JIT), generic (portable), "
-                        "or an LLVM CPU name (default: host)")
+                        "or an LLVM CPU name such as x86-64-v3 or skylake (an unknown name lists the valid ones; "
+                        "default: host). gradc.load refuses a library needing CPU features the host lacks")
     c.add_argument("--cc", metavar="CC", help="C compiler used to link --emit so (default: $CC or cc)")
     c.set_defaults(run=cmd_compile)
     return c
@@ -131,11 +132,15 @@ def _select(opts: argparse.Namespace) -> tuple[Any, list[Any]]:
 
 
 def run(opts: argparse.Namespace) -> None:
-    from gradc.runtime.aot import compile_aot
+    from gradc.runtime.aot import AotError, check_cpu, compile_aot
 
     emits = list(dict.fromkeys(k for group in (opts.emit or [["obj", "header"]]) for k in group))
     if opts.name is not None and not opts.name.isidentifier():
         raise UsageError(f"--name {opts.name!r} is not a C identifier")
+    try:
+        check_cpu(opts.cpu)  # an unknown CPU would make LLVM abort the process
+    except AotError as e:
+        raise UsageError(f"--cpu: {e}") from None
     # With `-o -`, prints of the user's module and trace-time prints go to stderr, so stdout
     # carries only the emitted text.
     quiet = contextlib.redirect_stdout(sys.stderr) if opts.output == "-" else contextlib.nullcontext()

@@ -7,6 +7,12 @@ executables and shared libraries), the header (runtime/cheader.py), and a shared
 linked by the system C compiler. The object holds the C ABI of runtime/aot_wrapper.py and
 needs only libc and libm at run time (it is lowered without BLAS). `load(path)` calls such a
 library from Python with ctypes (runtime/aot_load.py, no llvmlite needed).
+
+Every object and library written ends with a trailer (runtime/aot_artifact.py): the target
+triple, the CPU and the LLVM features the code may use, and a SHA-256 hash, so `load` can
+refuse a truncated file or one this host cannot run before mapping it. CPU names are checked
+against LLVM's own list before they reach LLVM (an unknown name makes LLVM abort the process);
+the features a named CPU implies are asked of LLVM itself (`cpu_features`).
 """
 
 from __future__ import annotations
@@ -29,10 +35,11 @@ from gradc.compiler.ir.core import Function
 from gradc.compiler.lowering.llvm import LoweredModule, lower
 from gradc.compiler.lowering.llvm.module import symbol_for
 
-from . import cheader
+from . import cheader, llvm_cpu
+from .aot_artifact import AotLoadError, ArtifactInfo, merge, read_sealed, seal
 from .aot_wrapper import LIBC, libm_aliases, wrapper_module
 
-ABI_VERSION = 1
+ABI_VERSION = cheader.ABI_VERSION
 
 
 class AotError(RuntimeError):
@@ -77,8 +84,46 @@ def _template_doc(t: Any) -> str:
     return f"({inner}{',' if len(items) == 1 else ''})" if kind == "tuple" else f"[{inner}]"
 
 
+def check_cpu(cpu: str) -> None:
+    """AotError unless `cpu` is "host", "generic" or an LLVM CPU name that can run the host triple.
+
+    LLVM itself only warns about an unknown name, then aborts the whole process during code
+    generation ("64-bit code requested on a subtarget that doesn't support it"), as it does for
+    a 32-bit CPU such as pentium4 on x86_64; runtime/llvm_cpu.py asks in a child process.
+    """
+    cpu_features(cpu)
+
+
+def host_cpu_features() -> tuple[str, ...]:
+    """The LLVM features this CPU has."""
+    return tuple(f for f, on in sorted(llvm.get_host_cpu_features().items()) if on)
+
+
+def cpu_features(cpu: str) -> tuple[str, ...]:
+    """The LLVM features code compiled for `cpu` may use; AotError for a CPU LLVM cannot target.
+
+    "host" gets this CPU's own features (they are passed to LLVM explicitly); any other name
+    is checked and resolved by runtime/llvm_cpu.py.
+    """
+    if cpu == "host":
+        return host_cpu_features()
+    try:
+        report = llvm_cpu.describe(cpu)
+    except RuntimeError as e:
+        raise AotError(str(e)) from None
+    if report.features is not None:
+        return report.features
+    triple = llvm.get_process_triple()
+    if cpu in report.names:
+        raise AotError(f"CPU {cpu!r} cannot run code for {triple} (LLVM: {report.error or 'aborted'}); "
+                       "use host, generic or a 64-bit CPU name such as x86-64-v3")
+    raise AotError(f"unknown CPU {cpu!r} for {triple}; use host (this machine), generic (portable) "
+                   f"or one of LLVM's CPU names: {', '.join(report.names)}")
+
+
 def target_machine(cpu: str = "host") -> llvm.TargetMachine:
     """The host target; `cpu="host"` uses this CPU's features (like the JIT), "generic" is portable."""
+    check_cpu(cpu)  # before LLVM sees the name: a bad one aborts the process later
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
     target = llvm.Target.from_triple(llvm.get_process_triple())
@@ -164,8 +209,14 @@ class AotModule:
     def asm(self) -> str:
         return self._tm.emit_assembly(self.llvm_module)
 
+    def artifact_info(self, kind: str) -> ArtifactInfo:
+        """The trailer metadata: triple, CPU and the features the code may use."""
+        cpu = llvm.get_host_cpu_name() if self.cpu == "host" else self.cpu
+        return ArtifactInfo(kind, self._tm.triple, cpu, cpu_features(self.cpu))
+
     def object(self) -> bytes:
-        return bytes(self._tm.emit_object(self.llvm_module))
+        """The ELF object, sealed with its trailer (linkers ignore the trailing bytes)."""
+        return seal(bytes(self._tm.emit_object(self.llvm_module)), self.artifact_info("object"))
 
     def header(self) -> str:
         doc = _template_doc(encode_template(self.template))
@@ -202,17 +253,36 @@ def find_cc(cc: str | None = None) -> str:
 
 
 def link_shared(objects: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], cc: str | None = None) -> None:
-    """`cc -shared -o out objects... -lm`."""
+    """`cc -shared -o out objects... -lm`, then seal `out` for `load`.
+
+    Every object must be a gradc AOT object: the library's trailer records the union of their
+    CPU features, which `load` checks against the host's.
+    """
+    try:
+        info = merge((read_sealed(o)[1] for o in objects), "shared", str(out))
+    except (AotLoadError, OSError) as e:
+        raise AotError(f"cannot link {out}: {e}") from None
     cmd = [*find_cc(cc).split(), "-shared", "-o", str(out), *map(str, objects), "-lm"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         raise AotError(f"linking failed: {' '.join(cmd)}\n{r.stderr.strip()}")
+    sealed = seal(Path(out).read_bytes(), info)
+    tmp = Path(f"{out}.gradc-tmp")
+    tmp.write_bytes(sealed)
+    shutil.copymode(out, tmp)
+    os.replace(tmp, out)  # never a half-written library under the final name
 
 
 def compile_aot(f: Any, args: Sequence[Any], *, name: str | None = None, cpu: str = "host",
                 origin: str | None = None) -> AotModule:
-    """Trace and optimise GradcFunction `f` for `args` (arrays of the wanted shapes/dtypes)."""
+    """Trace and optimise GradcFunction `f` for `args` (arrays of the wanted shapes/dtypes).
+
+    `cpu`: "host" (this machine's features), "generic" (portable) or an LLVM CPU name; an
+    unknown name raises AotError listing the valid ones.
+    """
     from gradc.function import _flatten_args
+
+    check_cpu(cpu)
 
     _, arrays = _flatten_args(args)
     f._check_signature(arrays)

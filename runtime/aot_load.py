@@ -5,18 +5,27 @@ names, shapes, dtypes and the result nesting, and the weak `gradc_default_functi
 the function of a library built by `gradc compile --emit so`. No gradc compiler code runs:
 arrays go in as `gradc_tensor`s, the C wrapper checks them, and a nonzero status becomes a
 ValueError.
+
+Nothing is mapped before the file is verified (runtime/aot_artifact.py): it must end with an
+intact gradc trailer (size, format version, SHA-256), be built for this host's triple, and
+need no CPU feature this host lacks; otherwise AotLoadError, instead of a SIGBUS or SIGILL.
+The verified bytes are then loaded from a private in-memory copy (memfd, or a fresh temporary
+file), so the library that runs is exactly the one checked even if the file changes later.
 """
 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import json
 import os
+import tempfile
 from typing import Any
 
 import numpy as np
 
-from .cheader import DTYPE_CODE, STATUS
+from .aot_artifact import AotLoadError, check_host, read_sealed
+from .cheader import ABI_VERSION, DTYPE_CODE, STATUS
 
 _CODE_OF = {d.np: c for d, c in DTYPE_CODE.items()}
 _STATUS_NAME = {v: k for k, v in STATUS.items()}
@@ -47,6 +56,9 @@ class AotFunction:
     """A function from an AOT library: call it on NumPy arrays, get NumPy arrays back."""
 
     def __init__(self, lib: ctypes.CDLL, info: dict[str, Any]) -> None:
+        if info.get("abi") != ABI_VERSION:
+            raise AotLoadError(f"gradc function {info.get('name')!r} has C ABI version {info.get('abi')}, "
+                               f"this gradc calls version {ABI_VERSION}: rebuild it with this gradc")
         self.lib = lib  # keeps the library mapped while the function lives
         self.info = info
         self.name: str = info["name"]
@@ -61,7 +73,8 @@ class AotFunction:
         for i, a in enumerate(args):
             if not isinstance(a, (np.ndarray, np.generic)) and i < len(self.in_types):
                 a = np.asarray(a, self.in_types[i][1])  # Python scalars/lists take the declared dtype
-            arrays.append(np.ascontiguousarray(a))
+            # Not np.ascontiguousarray: it turns a rank-0 array into rank 1.
+            arrays.append(np.asarray(a, order="C"))
         outs = [np.empty(s, d) for s, d in self.out_types]
         ins_c, keep_in = self._tensors(arrays)
         outs_c, keep_out = self._tensors(outs)
@@ -92,19 +105,82 @@ class AotFunction:
         return f"<AotFunction {self.name}({ins})>"
 
 
+def _host() -> tuple[str, dict[str, bool]]:
+    """This process's LLVM triple and CPU features (llvmlite is imported only here)."""
+    import llvmlite.binding as llvm
+
+    try:
+        features = dict(llvm.get_host_cpu_features())
+    except RuntimeError:  # LLVM cannot tell on this platform: only feature-free code is loaded
+        features = {}
+    return llvm.get_process_triple(), features
+
+
+# memfds of loaded libraries, kept open: the dynamic loader knows a library by its path
+# (/proc/self/fd/N) and would hand back the old library if N were reused. ctypes never
+# unloads a library, so this is one descriptor per library for the life of the process.
+_LIBRARY_FDS: list[int] = []
+_SERIAL = itertools.count()
+
+
+def _dlopen(payload: bytes, source: str) -> ctypes.CDLL:
+    """Load verified library bytes from a private copy that nobody else can change."""
+    errors = []
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("gradc-aot", os.MFD_CLOEXEC)
+        try:
+            _write_all(fd, payload)
+            lib = ctypes.CDLL(f"/proc/self/fd/{fd}")
+            _LIBRARY_FDS.append(fd)
+            return lib
+        except OSError as e:  # no /proc, or memfd mapping refused: use a temporary file
+            errors.append(str(e))
+            os.close(fd)
+    # A name unique in this process (same reason as above), mode 0600: this user's file.
+    fd, tmp = tempfile.mkstemp(prefix=f"gradc-aot-{os.getpid()}-{next(_SERIAL)}-", suffix=".so")
+    try:
+        _write_all(fd, payload)
+        os.close(fd)
+        fd = -1
+        return ctypes.CDLL(tmp)
+    except OSError as e:
+        errors.append(str(e))
+        raise AotLoadError(f"{source}: the shared library could not be loaded: {'; '.join(errors)}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        os.unlink(tmp)  # the mapping stays valid
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def load(path: str | os.PathLike[str], name: str | None = None) -> AotFunction:
-    """Load the function `name` (default: the library's only one) from an AOT shared library."""
-    lib = ctypes.CDLL(os.path.abspath(path))
+    """Load the function `name` (default: the library's only one) from an AOT shared library.
+
+    The file is verified before it is mapped (see the module docstring); AotLoadError (a
+    ValueError) says why a file is refused.
+    """
+    source = os.fspath(path)
+    payload, meta = read_sealed(path)
+    if meta.kind != "shared":
+        raise AotLoadError(f"{source} is a gradc AOT {meta.kind} file, for linking into C programs; gradc.load "
+                           "needs a shared library (gradc compile --emit so)")
+    check_host(meta, source, *_host())
+    lib = _dlopen(payload, source)
     if name is None:
         try:
             getter = lib.gradc_default_function
         except AttributeError:
-            raise ValueError(f"{path} is not a gradc AOT library (no gradc_default_function)") from None
+            raise AotLoadError(f"{path} has no gradc_default_function: pass the function's name") from None
         getter.restype = ctypes.c_char_p
         name = getter().decode()
     try:
         info_fn = getattr(lib, f"gradc_{name}_info")
     except AttributeError:
-        raise ValueError(f"{path} has no gradc function {name!r}") from None
+        raise AotLoadError(f"{path} has no gradc function {name!r}") from None
     info_fn.restype = ctypes.c_char_p
     return AotFunction(lib, json.loads(info_fn().decode()))

@@ -14,6 +14,7 @@ from gradc.compiler.ir.types import DType
 
 # The C ABI's constants, shared by the header, the LLVM wrapper (aot_wrapper.py) and the
 # ctypes loader (aot_load.py), which must not need llvmlite.
+ABI_VERSION = 1  # the "abi" field of gradc_<name>_info(); the loader refuses any other
 ALIGN = 64  # workspace alignment the lowering assumes
 STATUS = {"GRADC_OK": 0, "GRADC_BAD_RANK": 1, "GRADC_BAD_SHAPE": 2, "GRADC_BAD_DTYPE": 3,
           "GRADC_BAD_COUNT": 4, "GRADC_NULL_POINTER": 5, "GRADC_NO_MEMORY": 6, "GRADC_BAD_WORKSPACE": 7}

@@ -137,3 +137,24 @@ def test_single_emit_path_name_and_stdout(capsys: pytest.CaptureFixture[str], pr
     rc, out, _ = run(capsys, str(prog), "--function", "f", "--emit", "llvm", "-o", "-")
     assert rc == 0 and "define" in out and "@gradc_f_with_workspace(" in out
     assert "traced f" not in out  # trace-time prints go to stderr when stdout carries the IR
+
+
+@pytest.mark.parametrize("cpu", ["pentium9000", "help"])
+def test_unknown_cpu_is_a_usage_error(prog: Path, tmp_path: Path, cpu: str) -> None:
+    # A child process: before the check, LLVM warned, then aborted the process while emitting.
+    exe = Path(sys.executable).parent / "gradc"
+    r = subprocess.run([str(exe), "compile", str(prog), "--function", "f", "--cpu", cpu, "-o", str(tmp_path / "f")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert f"--cpu: unknown CPU {cpu!r}" in r.stderr and "generic (portable)" in r.stderr
+    assert "LLVM ERROR" not in r.stderr and "Traceback" not in r.stderr and "Available CPUs" not in r.stderr
+    assert not list(tmp_path.glob("f.*"))
+
+
+def test_named_cpu_compiles(capsys: pytest.CaptureFixture[str], prog: Path, tmp_path: Path) -> None:
+    rc, _, err = run(capsys, str(prog), "--function", "f", "--cpu", "generic", "--emit", "obj,so",
+                     "-o", str(tmp_path / "f"))
+    assert rc == 0, err
+    from gradc.runtime.aot_artifact import read_sealed
+
+    assert read_sealed(tmp_path / "f.so")[1].cpu == "generic"
