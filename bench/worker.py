@@ -317,7 +317,8 @@ def measure(
         fn = factory(**params)
         first = call_materialised(fn, args)
         result["cold_s"] = time.perf_counter() - t0
-        after_first = first + state_after(fn)  # before later calls train on
+        stateful = hasattr(wl, "initial_state")
+        after_first = first + state_after(fn) if stateful else first  # before later calls train on
         stage = "steady state"
         result.update(
             steady_state(
@@ -336,10 +337,10 @@ def measure(
             stage = "correctness check"
             ref_mod = load_module(suite / "numpy_impl.py", "_bench_numpy_ref")
             ref_step = getattr(ref_mod, workload)
-            if hasattr(wl, "initial_state"):
+            if stateful:
                 ref_step = functools.partial(ref_step, state=wl.initial_state(**params))
             ref_fn = ref_step(**params)
-            ref = call_materialised(ref_fn, args) + state_after(ref_fn)
+            ref = call_materialised(ref_fn, args) + (state_after(ref_fn) if stateful else [])
             result["max_rel_err"] = max_rel_error(after_first, ref)
         result["ok"] = True
     except BaseException as exc:  # noqa: BLE001 - a failing workload is a result, not a crash
