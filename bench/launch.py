@@ -1,6 +1,7 @@
 """Finding what to run and running it: workloads, engine interpreters, worker processes.
 
-Locates and copies the shared workloads, reads their presets without importing them, picks
+Locates the benchmark suite (the project's copy in bench/, or ``--suite DIR``) and copies it to
+a scratch directory, reads the workloads' presets without importing them, picks
 (workload, preset) pairs from `--only`, finds an interpreter per engine, and runs one pinned,
 single-threaded `bench/worker.py` process per measurement, aggregating those processes into
 an `EngineResult`. Used by bench/run.py; standard library only.
@@ -24,33 +25,50 @@ from typing import Any
 from table import EngineResult  # a sibling module: run.py puts bench/ on sys.path to import us
 
 HERE = Path(__file__).resolve().parent
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SHARED_BENCH = SHARED / "bench"
+SUITE = HERE  # the project's copy: bench/workloads/, bench/numpy_impl.py, bench/jax_impl.py
+SHARED_BENCH = HERE.parents[1] / "shared" / "bench"  # an extra copy beside the repository, if any
+SUITE_FILES: tuple[str, ...] = ("numpy_impl.py", "jax_impl.py")
 
 # ----------------------------------------------------------------------------- discovery
 
 
-def find_shared(override: Path | None) -> Path:
-    """The shared/bench directory, or exit with a clear message."""
-    path = override if override is not None else SHARED_BENCH
+def find_suite(override: Path | None) -> Path:
+    """The benchmark suite directory (default: bench/ itself), or exit with a clear message."""
+    path = override if override is not None else SUITE
     if not (path / "workloads").is_dir() or not (path / "numpy_impl.py").is_file():
         sys.exit(
-            f"bench: shared benchmark files not found at {path}\n"
+            f"bench: benchmark suite not found at {path}\n"
             f"  expected {path}/workloads/w*.py, numpy_impl.py and jax_impl.py "
-            "(the project's shared/ folder beside the repository; or pass --shared DIR)"
+            "(the project's copy is bench/ itself; --suite DIR names another)"
         )
     return path
 
 
-def copy_shared(src: Path, dst: Path) -> Path:
+def suite_files(path: Path) -> dict[str, bytes]:
+    """Relative name -> content of a suite's workloads and peer implementations."""
+    files = {f"workloads/{f.name}": f.read_bytes() for f in sorted((path / "workloads").glob("*.py"))}
+    files.update({name: (path / name).read_bytes() for name in SUITE_FILES if (path / name).is_file()})
+    return files
+
+
+def other_suite_note(used: Path, other: Path = SHARED_BENCH) -> str | None:
+    """A note when a second copy of the suite (../shared/bench) exists and differs from the one used."""
+    if not (other / "workloads").is_dir() or other.resolve() == used.resolve():
+        return None
+    mine, theirs = suite_files(used), suite_files(other)
+    differ = sorted(n for n in mine.keys() | theirs.keys() if mine.get(n) != theirs.get(n))
+    if not differ:
+        return None
+    shown = ", ".join(differ[:6]) + (", ..." if len(differ) > 6 else "")
+    return f"note: {other} differs from the suite measured ({used}) in {shown}; --suite {other} measures it"
+
+
+def copy_suite(src: Path, dst: Path) -> Path:
     """Copy the workloads and peer implementations into a scratch directory for this run."""
     out = dst / "bench"
     (out / "workloads").mkdir(parents=True)
-    for f in sorted((src / "workloads").glob("*.py")):
-        shutil.copyfile(f, out / "workloads" / f.name)
-    for name in ("numpy_impl.py", "jax_impl.py", "README.md"):
-        if (src / name).is_file():
-            shutil.copyfile(src / name, out / name)
+    for name, data in suite_files(src).items():
+        (out / name).write_bytes(data)
     return out
 
 
@@ -62,8 +80,9 @@ def read_presets(path: Path) -> tuple[list[str], str]:
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            if name == "PRESETS":
-                presets = list(ast.literal_eval(node.value))
+            if name == "PRESETS" and isinstance(node.value, ast.Dict):
+                # only the keys: values may be computed (W9: `dict(_BASE, T=50, ...)`)
+                presets = [str(ast.literal_eval(k)) for k in node.value.keys if k is not None]
             elif name == "DEFAULT":
                 default = str(ast.literal_eval(node.value))
     return presets, default
@@ -160,7 +179,7 @@ def worker_env() -> dict[str, str]:
 
 def run_worker(
     python: str,
-    shared: Path,
+    suite: Path,
     workload: str,
     preset: str,
     engine: str,
@@ -173,7 +192,7 @@ def run_worker(
     cmd = [
         python,
         str(HERE / "worker.py"),
-        "--shared", str(shared),
+        "--suite", str(suite),
         "--workload", workload,
         "--preset", preset,
         "--engine", engine,
@@ -205,6 +224,10 @@ def aggregate(engine: str, python: str, procs: list[dict[str, Any]]) -> EngineRe
     """Median over processes (cold, median, RSS); max of the relative errors."""
     res = EngineResult(engine=engine, python=python, procs=procs)
     good = [p for p in procs if p.get("ok")]
+    if not good and procs and all(p.get("unsupported") for p in procs):
+        res.status = "unsupported"  # a TF feature gradc lacks: reported, not a failure
+        res.reason = str(procs[0]["unsupported"])
+        return res
     if not good:
         res.status = "error"
         res.reason = str(procs[0].get("error", "failed")) if procs else "no process ran"

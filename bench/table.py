@@ -1,8 +1,8 @@
 """Benchmark results and how they are judged and shown (used by bench/run.py).
 
 The per-engine and per-row result records (and their JSON form), the acceptance targets of
-the performance issue with the shared README's peer figures as a fallback, the "met?"
-judgement (`evaluate_targets`), and the aligned text tables run.py prints. Standard library
+the performance issue with bench/README.md's peer figures as a fallback, the "met?" judgement
+(`evaluate_targets`), and the aligned text tables run.py prints. Standard library
 only, like the driver: no gradc, NumPy or peer import.
 """
 
@@ -18,9 +18,13 @@ SHORT: dict[str, str] = {
     "w3_mlp": "W3 mlp",
     "w4_logreg": "W4 logreg",
     "w5_chain": "W5 chain",
+    "w6_train_step": "W6 train step",
+    "w7_cnn_saliency": "W7 cnn saliency",
+    "w8_pinn": "W8 pinn",
+    "w9_rnn_bptt": "W9 rnn bptt",
 }
 
-# Peer figures from shared/bench/README.md (seconds per call), used only when the peer named by
+# Peer figures from bench/README.md (seconds per call), used only when the peer named by
 # a target was not measured in this run.
 README_PEER: dict[tuple[str, str], tuple[str, float]] = {
     ("w1_dispatch", "seed"): ("jax", 7.2e-6),
@@ -72,7 +76,7 @@ class EngineResult:
     """Aggregate of one engine on one (workload, preset) over its fresh processes."""
 
     engine: str
-    status: str = "skipped"  # ok | error | skipped
+    status: str = "skipped"  # ok | error | skipped | unsupported (a TF feature gradc lacks yet)
     reason: str = ""
     python: str = ""
     median_s: float | None = None
@@ -198,14 +202,15 @@ def main_table(rows: Sequence[Row]) -> str:
             if t["kind"] == "ratio" and t["value"] is not None:
                 met[-1] += f" ({t['value']:.2f}×)"
         err = "—"
+        bad = "unsupported" if g is not None and g.status == "unsupported" else "ERROR"
         if ok and g is not None and g.max_rel_err is not None:
             err = f"{g.max_rel_err:.1e}"
         body.append(
             [
                 SHORT.get(r.workload, r.workload),
                 r.preset,
-                fmt_time(g.cold_s) if ok and g else "ERROR",
-                fmt_time(g.median_s) if ok and g else "ERROR",
+                fmt_time(g.cold_s) if ok and g else bad,
+                fmt_time(g.median_s) if ok and g else bad,
                 fmt_mb(g.rss_mb) if ok and g else "—",
                 err,
                 best,

@@ -1,6 +1,6 @@
 """One benchmark measurement in a fresh process: a workload, a preset, an engine.
 
-Run by ``bench/run.py`` as ``python bench/worker.py --shared DIR --workload w1_dispatch
+Run by ``bench/run.py`` as ``python bench/worker.py --suite DIR --workload w1_dispatch
 --preset seed --engine gradc`` (possibly under another interpreter, e.g. one that has
 TensorFlow or JAX), pinned to one core. It prints one JSON object on the last line of stdout.
 
@@ -15,7 +15,12 @@ What is measured, in this order:
    with the garbage collector off (as ``timeit`` does);
 4. peak RSS (``ru_maxrss``), read before the correctness check so the reference's
    temporaries do not count;
-5. max relative error of the outputs against ``numpy_impl`` (the shared reference).
+5. max relative error of the outputs against ``numpy_impl`` (the suite's reference); for a
+   stateful workload (one with ``initial_state``, W6) the outputs of the first call followed by
+   the whole state after it.
+
+A gradc failure that is a TF feature gradc does not have yet (``module 'gradc...' has no
+attribute 'X'``) is reported as ``unsupported`` with the feature, not as a harness error.
 
 Only the standard library and NumPy are imported at module level, so this file runs under any
 interpreter that has NumPy (gradc's venv, a TensorFlow venv, a JAX venv).
@@ -30,6 +35,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
@@ -109,6 +115,28 @@ def call_materialised(fn: StepFn, args: Sequence[Any]) -> list[np.ndarray]:
     return [np.asarray(o) for o in as_outputs(fn(*args))]
 
 
+def state_after(fn: StepFn) -> list[np.ndarray]:
+    """Copies of a stateful step's ``.state`` (tf.Variables or arrays), [] for a pure step."""
+    state = getattr(fn, "state", None)
+    if state is None:
+        return []
+    return [np.array(v.numpy() if hasattr(v, "numpy") else v, copy=True) for v in state]
+
+
+_MISSING_API = re.compile(r"module '(gradc(?:\.[\w.]+)?)' has no attribute '(\w+)'")
+
+
+def unsupported_feature(engine: str, exc: BaseException) -> str | None:
+    """``tf.X is not supported by gradc yet`` when gradc lacks the TF API a workload uses."""
+    if engine != "gradc" or not isinstance(exc, AttributeError):
+        return None
+    m = _MISSING_API.search(str(exc))
+    if m is None:
+        return None
+    module = "tf" + m.group(1).removeprefix("gradc").removeprefix(".api")
+    return f"{module}.{m.group(2)} is not supported by gradc yet"
+
+
 def engine_version(engine: str) -> str:
     """Version string of the engine (import already done by the caller)."""
     mod = {"gradc": "gradc", "tensorflow": "tensorflow", "tf-xla": "tensorflow", "jax": "jax", "numpy": "numpy"}[engine]
@@ -153,17 +181,21 @@ class _TensorFlowStub(ModuleType):
         raise RuntimeError(f"tensorflow.{name} used under a non-TF engine (bench stub)")
 
 
-def step_factory(engine: str, shared: Path, workload: str, wl: ModuleType) -> Callable[..., StepFn]:
+def step_factory(engine: str, suite: Path, workload: str, wl: ModuleType) -> Callable[..., StepFn]:
     """The function that builds the step (its call is part of the cold figure).
 
     gradc/tensorflow use the workload file's own ``make`` (its ``import tensorflow`` was resolved
-    by the engine); jax/numpy use the shared ``jax_impl.py`` / ``numpy_impl.py``.
+    by the engine); jax/numpy use the suite's ``jax_impl.py`` / ``numpy_impl.py``, given the
+    workload's ``initial_state`` as ``state=`` when it has one (stateful protocol, W6).
     """
     if engine in ("gradc", "tensorflow", "tf-xla"):
         return wl.make  # type: ignore[no-any-return]
     impl = "jax_impl" if engine == "jax" else "numpy_impl"
-    mod = load_module(shared / f"{impl}.py", f"_bench_{impl}")
-    return getattr(mod, workload)  # type: ignore[no-any-return]
+    mod = load_module(suite / f"{impl}.py", f"_bench_{impl}")
+    factory: Callable[..., StepFn] = getattr(mod, workload)
+    if hasattr(wl, "initial_state"):
+        return lambda **params: factory(state=wl.initial_state(**params), **params)
+    return factory
 
 
 def steady_state(
@@ -232,7 +264,7 @@ def max_rel_error(got: Sequence[np.ndarray], ref: Sequence[np.ndarray]) -> float
 
 def measure(
     *,
-    shared: Path,
+    suite: Path,
     workload: str,
     preset: str,
     engine: str,
@@ -269,14 +301,14 @@ def measure(
         result["engine_version"] = engine_version(engine)
         stage = "load workload"
         t0 = time.perf_counter()
-        wl = load_module(shared / "workloads" / f"{workload}.py", f"_bench_wl_{workload}")
+        wl = load_module(suite / "workloads" / f"{workload}.py", f"_bench_wl_{workload}")
         presets: dict[str, dict[str, Any]] = wl.PRESETS
         if preset not in presets:
             raise KeyError(f"{workload} has no preset {preset!r}; presets: {', '.join(presets)}")
         params = dict(presets[preset])
         args = list(wl.inputs(**params))
         result["cost"] = wl.cost(**params)
-        factory = step_factory(engine, shared, workload, wl)
+        factory = step_factory(engine, suite, workload, wl)
         result["import_workload_s"] = time.perf_counter() - t0
         result["rss_before_cold_mb"] = max_rss_mb()
         stage = "cold (trace + compile + first call)"
@@ -285,6 +317,8 @@ def measure(
         fn = factory(**params)
         first = call_materialised(fn, args)
         result["cold_s"] = time.perf_counter() - t0
+        stateful = hasattr(wl, "initial_state")
+        after_first = first + state_after(fn) if stateful else first  # before later calls train on
         stage = "steady state"
         result.update(
             steady_state(
@@ -301,14 +335,21 @@ def measure(
         result["outputs"] = [{"shape": list(o.shape), "dtype": str(o.dtype)} for o in first]
         if check:
             stage = "correctness check"
-            ref_mod = load_module(shared / "numpy_impl.py", "_bench_numpy_ref")
-            ref = [np.asarray(o) for o in as_outputs(getattr(ref_mod, workload)(**params)(*args))]
-            result["max_rel_err"] = max_rel_error(first, ref)
+            ref_mod = load_module(suite / "numpy_impl.py", "_bench_numpy_ref")
+            ref_step = getattr(ref_mod, workload)
+            if stateful:
+                ref_step = functools.partial(ref_step, state=wl.initial_state(**params))
+            ref_fn = ref_step(**params)
+            ref = call_materialised(ref_fn, args) + (state_after(ref_fn) if stateful else [])
+            result["max_rel_err"] = max_rel_error(after_first, ref)
         result["ok"] = True
     except BaseException as exc:  # noqa: BLE001 - a failing workload is a result, not a crash
         if isinstance(exc, KeyboardInterrupt):
             raise
         result["error"] = f"{stage}: {type(exc).__name__}: {exc}".strip()
+        missing = unsupported_feature(engine, exc)
+        if missing:
+            result["unsupported"] = missing
         result["traceback"] = traceback.format_exc(limit=12)
         result["rss_peak_mb"] = max_rss_mb()
     return result
@@ -317,7 +358,8 @@ def measure(
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry: measure once, print the JSON result as the last stdout line."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, required=True, help="the shared/bench directory")
+    ap.add_argument("--suite", "--shared", dest="suite", type=Path, required=True,
+                    help="the suite directory (workloads/, numpy_impl.py, jax_impl.py; bench/ itself)")
     ap.add_argument("--workload", required=True, help="e.g. w1_dispatch")
     ap.add_argument("--preset", required=True, help="e.g. seed, 1e6, n200")
     ap.add_argument("--engine", required=True, choices=ENGINES)
@@ -330,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-check", action="store_true", help="skip the numpy_impl correctness check")
     ns = ap.parse_args(argv)
     res = measure(
-        shared=ns.shared,
+        suite=ns.suite,
         workload=ns.workload,
         preset=ns.preset,
         engine=ns.engine,

@@ -263,9 +263,7 @@ def test_opt_text_runs_each_function() -> None:
 
 # -- every program of the TF corpora: passes preserve results, the text round-trips --------------
 
-CORPORA = [Path(__file__).parent / "tf_corpus" / "cases",
-           Path(os.environ.get("GRADC_CONFORMANCE_DIR", Path(__file__).resolve().parents[2] / "shared"
-                               / "conformance")) / "cases" / "public"]
+CORPORA = [Path(__file__).parent / "tf_corpus" / "cases", Path(__file__).parent / "conformance" / "cases" / "public"]
 
 
 def test_corpus_programs_survive_passes(corpus_lib: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,6 @@
 """A second corpus of TF programs (tests/tf_corpus/cases) whose goldens were recorded from real
 TensorFlow 2.21 by tests/tf_corpus/record.py: every case runs under gradc and must match,
-compared with the shared conformance corpus_lib (skipped when ../shared/conformance is missing)."""
+compared by the conformance corpus_lib (the project's copy in tests/conformance)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+import corpus_sources
 import pytest
 
 import gradc
@@ -38,20 +39,8 @@ def test_case_matches_tensorflow(case: str, corpus_lib, monkeypatch: pytest.Monk
     monkeypatch.setitem(sys.modules, "tensorflow", gradc)
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     res = corpus_lib.run_case("tf_corpus", case, str(ROOT / "cases" / f"{case}.py"))
-    err = res["error"]
-    assert not res.get("import_failed"), err
-    if golden["error"] is not None:
-        want = golden["error"]["type"]
-        assert err is not None, f"expected {want}, but f returned normally"
-        assert want in err["mro"], f"expected {want}, got {err['type']}: {err['message'][:300]}"
-    else:
-        assert err is None, f"raised {err['type']}: {err['message'][:300]}"
-        reason = corpus_lib.compare(golden["output"], res["output"])
-        assert reason is None, reason
-    if golden.get("prints"):
-        want_names = golden.get("printed_names") or []
-        got_names = corpus_lib.printed_tensor_names(res["stdout"])
-        assert got_names == want_names, f"printed tensor names differ:\n{res['stdout']}"
+    reason = corpus_sources.mismatch(corpus_lib, golden, res)
+    assert reason is None, reason
 
 
 def test_every_case_has_a_golden() -> None:

@@ -1,11 +1,14 @@
-"""Emit MLIR for TF conformance programs and check it with ../shared/tools/mlir_check.py.
+"""Emit MLIR for TF conformance programs and check it with tools/mlir_check.py.
 
 For each case (errors excepted) gradc traces and compiles f(*ARGS) natively, emits the
 optimised function as MLIR, and mlir_check verifies the text and runs it through upstream
 MLIR (and IREE with --all, f64 kept as f64), comparing with gradc's native results.
 
     python tools/mlir_conformance.py [--case SUBSTR] [--require 22] [--all] [--keep DIR]
-                                     [--checker-python PY]
+                                     [--checker-python PY] [--cases DIR]
+
+The cases are the project's copy of the conformance corpus (tests/conformance/cases/public)
+unless --cases names another directory of case files (e.g. a held-out split elsewhere).
 """
 
 from __future__ import annotations
@@ -24,9 +27,8 @@ import numpy as np
 import gradc
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-CHECKER = SHARED / "tools" / "mlir_check.py"
-CASES = SHARED / "conformance" / "cases" / "public"
+CHECKER = ROOT / "tools" / "mlir_check.py"  # the project's copy of the independent checker
+CASES = ROOT / "tests" / "conformance" / "cases" / "public"
 
 
 def load_case(path: Path):  # type: ignore[no-untyped-def]
@@ -78,17 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--require", default="22", help="toolchains that must be present (mlir_check --require)")
     ap.add_argument("--all", action="store_true", help="every toolchain (19, 22, IREE) instead of --llvm with 22")
     ap.add_argument("--keep", help="write the .mlir files and npz data here")
+    ap.add_argument("--cases", type=Path, default=CASES, help=f"directory of case files (default: {CASES})")
     ap.add_argument("--checker-python", default=os.environ.get("GRADC_MLIR_CHECK_PYTHON", sys.executable),
                     help="the Python that runs mlir_check (for IREE, one with iree-base-runtime and llvmlite; "
                          "default: this one, or $GRADC_MLIR_CHECK_PYTHON)")
     opts = ap.parse_args(argv)
-    if not CHECKER.exists():
-        print(f"{CHECKER} not found")
-        return 2
     work = Path(opts.keep) if opts.keep else Path(tempfile.mkdtemp(prefix="gradc-mlir-"))
     work.mkdir(parents=True, exist_ok=True)
     passed = failed = 0
-    for path in sorted(CASES.glob("*.py")):
+    for path in sorted(opts.cases.glob("*.py")):
         if opts.case and opts.case not in path.name:
             continue
         try:

@@ -2,8 +2,8 @@
 
     /tmp/tfenv/bin/python tests/tf_corpus/record.py [--case SUBSTRING]
 
-Writes golden/<case>.json next to this file in the format of the shared conformance
-corpus (../shared/conformance, whose corpus_lib.py is imported at run time, not copied).
+Writes golden/<case>.json next to this file in the format of the conformance corpus, with
+its corpus_lib.py (the project's copy, tests/conformance/corpus_lib.py).
 A case that declares EXPECT_ERROR must raise that type; any other case must return
 normally. Exits non-zero if a case misbehaves. Never imported by gradc or its tests.
 """
@@ -19,16 +19,14 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "cases")
 GOLDEN = os.path.join(HERE, "golden")
-SHARED = os.environ.get(
-    "GRADC_CONFORMANCE_DIR",
-    os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "shared", "conformance"))
+CONFORMANCE = os.path.join(os.path.dirname(HERE), "conformance")
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--case", default=None, help="only cases whose name contains this")
     opts = ap.parse_args(argv)
-    sys.path.insert(0, SHARED)
+    sys.path.insert(0, CONFORMANCE)
     import corpus_lib
     import tensorflow as tf
 
