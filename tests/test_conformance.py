@@ -1,7 +1,7 @@
 """The TF conformance corpus under gradc: every case must match what TensorFlow 2.21 recorded.
 
 The cases are the project's copy in tests/conformance (106 public cases); when an extra source
-is present ($GRADC_CONFORMANCE_DIR or ../shared/conformance), its cases that the copy lacks or
+is named by $GRADC_CONFORMANCE_DIR (e.g. ../shared/conformance), its cases that the copy lacks or
 has in another version run too, with ids `extra:<split>/<case>` (tests/corpus_sources.py).
 The comparison rules are corpus_lib's (tests/conformance/README.md).
 """

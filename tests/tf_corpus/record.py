@@ -1,6 +1,6 @@
 """Record the goldens of this corpus by running every case under real TensorFlow.
 
-    /tmp/tfenv/bin/python tests/tf_corpus/record.py [--case SUBSTRING]
+    /tmp/tfvenv/bin/python tests/tf_corpus/record.py [--case SUBSTRING]
 
 Writes golden/<case>.json next to this file in the format of the conformance corpus, with
 its corpus_lib.py (the project's copy, tests/conformance/corpus_lib.py).
