@@ -764,17 +764,6 @@ def _matmul_overflows(fn: Function, env: dict[Value, np.ndarray]) -> bool:
     return False
 
 
-def _trig_out_of_range(fn: Function, env: dict[Value, np.ndarray]) -> bool:
-    """A float32 sin/cos (forward or in a gradient) of a finite |x| beyond the range where the
-    vecmath reduction is accurate: pinned as a known bug, see test_sin_cos_huge_float32."""
-    for op in fn.ops:
-        if op.opdef in ("sin", "cos") and op.result.type.dtype is F32:
-            x = np.abs(env[op.operands[0]].astype(np.float64))
-            if (x[np.isfinite(x)] >= 2.0**28 * np.pi / 2).any():
-                return True
-    return False
-
-
 def check(prog: Prog, variants: list[dict[str, Any]] | None = None, skip_known: bool = True) -> None:
     """Native (each lowering variant) == interpreter; optimized == unoptimized under the interpreter."""
     from gradc.runtime.jit import compile_function
@@ -791,8 +780,6 @@ def check(prog: Prog, variants: list[dict[str, Any]] | None = None, skip_known: 
             # The passes may legitimately turn an exact chain inexact-looking (folded constants): loose.
             compare(w, renv[v], Tol(max(t.rtol, 1e-12), t.atol, t.exact), f"pass pipeline, output {i}")
     order_dependent = _matmul_overflows(fn, env)
-    if _trig_out_of_range(fn, env):
-        raise KnownBug("float32 sin/cos of |x| >= 2^28*pi/2 (test_fuzz_backend: test_sin_cos_huge_float32)")
     for opts in variants if variants is not None else VARIANTS:
         # Fixed (fusion.py `_src` follows one view level, as loops read): now an invariant.
         assert not plan_order_violations(fn, **opts), f"fusion plan reads a buffer before it is written\n{prog!r}"

@@ -81,26 +81,34 @@ def _keep(c: Ctx, fns: list[ir.Function]) -> None:
     g.initializer = ir.Constant(ty, items)
 
 
-def outline(c: Ctx, fn: ir.Function, emit: Callable[[ir.Function, int], Any]) -> None:
+def outline(c: Ctx, fn: ir.Function, emit: Callable[[ir.Function, int], Any],
+            lanes: tuple[int, ...] | None = None, preserve_all: bool = False) -> None:
     """Turn the `alwaysinline` helper `fn` into a `noinline` one with vector variants.
 
-    `emit(vfn, lanes)` writes the body of the vector function `vfn` on `<lanes x ty>`.
+    `emit(vfn, lanes)` writes the body of the vector function `vfn`, whose arguments and result
+    are `<lanes x T>` for each scalar type T of `fn`'s. The widths are `lanes`, by default
+    LANES of `fn`'s result type. preserve_all: the variants also save and restore every vector
+    register but their arguments and result (`"no_caller_saved_registers"`, the same on the
+    caller's side), for helpers whose usual path is a test and a return.
     """
     ftype: ir.FunctionType = fn.function_type
     sty = ftype.return_type
     variants: list[ir.Function] = []
     mangled: list[str] = []
     params = "v" * len(ftype.args)
-    for lanes in LANES[str(sty)]:
-        vty = ir.VectorType(sty, lanes)
-        vfn = ir.Function(c.module, ir.FunctionType(vty, [vty] * len(ftype.args)), f"{fn.name}.v{lanes}")
+    for n in lanes or LANES[str(sty)]:
+        vtype = ir.FunctionType(ir.VectorType(sty, n), [ir.VectorType(a, n) for a in ftype.args])
+        vfn = ir.Function(c.module, vtype, f"{fn.name}.v{n}")
         vfn.linkage = "internal"
         vfn.calling_convention = "intel_ocl_bicc"  # zmm16-31 callee-saved: no spills at call sites
         vfn.attributes.add("nounwind")
         vfn.attributes.add("noinline")
-        emit(vfn, lanes)
+        if preserve_all:
+            vfn.attributes = _Attrs(vfn.attributes)
+            vfn.attributes.raw.append('"no_caller_saved_registers"')
+        emit(vfn, n)
         variants.append(vfn)
-        mangled.append(f"_ZGV_LLVM_N{lanes}{params}_{fn.name}({vfn.name})")
+        mangled.append(f"_ZGV_LLVM_N{n}{params}_{fn.name}({vfn.name})")
     attrs = _Attrs(fn.attributes)
     attrs.add("noinline")
     attrs.raw.append(f'"vector-function-abi-variant"="{",".join(mangled)}"')
