@@ -87,9 +87,20 @@ def is_user_error(e: BaseException) -> bool:
 def user_code_message(frames: Sequence[tuple[Site, str]], e: BaseException) -> str:
     """TensorFlow's `in user code:` text (outermost frame first), plus a caret line per frame."""
     lines = ["in user code:", ""]
-    for site, func in frames:
+    repeated = 0
+    for k, (site, func) in enumerate(frames):
+        # Deep recursion: like Python's tracebacks, a frame repeated more than 3 times in a
+        # row is shown 3 times and counted.
+        if k >= 3 and all(frames[k - j] == (site, func) for j in (1, 2, 3)):
+            repeated += 1
+            continue
+        if repeated:
+            lines.append(f"    [Previous line repeated {repeated} more time{'s' if repeated > 1 else ''}]")
+            repeated = 0
         lines.append(f'    File "{site.file}", line {site.line}, in {func}  *')
         lines.append(caret_lines(site, "        "))
+    if repeated:
+        lines.append(f"    [Previous line repeated {repeated} more time{'s' if repeated > 1 else ''}]")
     lines.append("")
     lines.append(f"    {type(e).__name__}: {e}")
     return "\n".join(lines) + "\n"
