@@ -6,6 +6,7 @@ Three families leave the frontend:
   read (`exec`'d code, the bare REPL), so it cannot be compiled.
 - `GradcSyntaxError` (a `SyntaxError`, so Python shows file and line): the function uses Python
   that gradc does not compile. The fence reports every such construct in one error.
+- TensorFlow's run-time `OpError`s (`InvalidArgumentError`), re-exported from the compiler.
 - Any error raised while staging a statement keeps its type (TensorFlow's programs catch
   `ValueError`, `TypeError`, ...) but its message is prefixed with the user's frames, as
   TensorFlow's `in user code:` messages are (`user_code_error`).
@@ -16,6 +17,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# TF's run-time op errors, as `gradc.errors.InvalidArgumentError` (`tf.errors....` after
+# `import gradc as tf`); the compiler defines them (its kernels and checks raise them).
+from gradc.compiler.errors import InvalidArgumentError, OpError  # noqa: F401
 
 
 class GradcSourceError(OSError):

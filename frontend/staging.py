@@ -27,7 +27,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from .errors import GradcLoopError, GradcSourceError, debug_enabled, is_user_error, user_code_error
+from .errors import GradcLoopError, GradcSourceError, Site, debug_enabled, is_user_error, user_code_error
 from .staging_comp import ComprehensionMixin
 from .staging_expr import truth
 from .staging_scope import CodeInfo, Frame, compiled, is_user_code
@@ -88,6 +88,12 @@ def _user_recursion_budget() -> Iterator[None]:
             _LIMIT_USERS[0] -= 1
             if _LIMIT_USERS[0] == 0:
                 sys.setrecursionlimit(_LIMIT_USERS[1])
+
+
+def user_frames() -> list[tuple[Site, str]]:
+    """The user's functions being staged, outermost first, each at the call or statement it is
+    running (for errors reported later, when the compiled code runs)."""
+    return [(f.info.site(f.call or f.stmt or f.info.funcdef), f.name) for f in _FRAMES]
 
 
 class _Return:
@@ -347,4 +353,4 @@ class Interpreter(ComprehensionMixin):
 
 _INTERP = Interpreter()
 
-__all__ = ["stage_call", "StagedFunction", "CodeInfo", "MAX_WHILE_ITERATIONS"]
+__all__ = ["stage_call", "user_frames", "StagedFunction", "CodeInfo", "MAX_WHILE_ITERATIONS"]
