@@ -146,8 +146,18 @@ class WithPrints:
     """A result template whose function also has gradc.print calls (outputs from `first`)."""
 
     template: Any
-    prints: list[Any]
+    prints: list[Any]  # print plans and run-time checks (api/checks.py), in program order
     first: int
+
+    @property
+    def what(self) -> str:
+        """What needs Python when the function runs (for the AOT compiler's refusal)."""
+        kinds = {type(p).__name__ for p in self.prints}
+        parts = ["calls gradc.print"] if "PrintPlan" in kinds else []
+        if kinds - {"PrintPlan"}:
+            parts.append("checks values when it runs (an integer pow with an exponent known only "
+                         "then raises InvalidArgumentError if it is negative)")
+        return " and ".join(parts)
 
     def run(self, results: list[np.ndarray]) -> None:
         from .api.printing import run_prints

@@ -92,3 +92,14 @@ def test_reference_interpreter_raises_too() -> None:
 
     with pytest.raises(tf.errors.InvalidArgumentError, match=TF_MESSAGE):
         f(np.int32(3), np.int32(-2))
+
+
+def test_ahead_of_time_refuses_with_the_reason() -> None:
+    from gradc.runtime.aot import compile_aot
+
+    @tf.function
+    def f(a, b):
+        return a ** b
+
+    with pytest.raises(ValueError, match="integer pow"):
+        compile_aot(f, [np.int32([2, 3]), np.int32([1, 2])])
