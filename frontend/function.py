@@ -18,6 +18,7 @@ import gc
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import MethodType
 from typing import Any
 
 import numpy as np
@@ -145,6 +146,13 @@ class GradcFunction:
         # Hotter path: the last signature used, as a native builtin (runtime/pycall.py).
         self._hot: Callable[..., Any] | None = None
         functools.update_wrapper(self, func)
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        """A method (`@tf.function def __call__(self, x)`): bound to its instance, which is a
+        compile-time argument (one trace per instance, as in TF)."""
+        if obj is None:
+            return self
+        return MethodType(self, obj)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         hot = self._hot

@@ -97,7 +97,15 @@ def _flatten_args(args: Sequence[Any]) -> tuple[tuple[Any, ...], list[np.ndarray
             raise TypeError("a symbolic Tensor cannot be passed to a compiled function from outside a trace")
         if a is None or isinstance(a, (bool, int, float, str)):
             return ("P", type(a).__name__, a)
-        raise TypeError(f"unsupported argument type {type(a).__name__} for a gradc function")
+        # Any other Python object (a callable, an enum, a model instance as `self`) is a
+        # compile-time value: one trace per distinct (equal) value, as TF keys hashable objects.
+        try:
+            hash(a)
+        except TypeError:
+            raise TypeError(f"unsupported argument type {type(a).__name__} for a gradc function: "
+                            "Python arguments other than tensors must be hashable (they select "
+                            "the trace)") from None
+        return ("O", type(a), a)
 
     k = tuple(key(a) for a in args)
     if isinstance(args, BoundCall):  # not the same call as these values passed by position

@@ -177,3 +177,36 @@ def test_big_endian_constants_inside_a_function() -> None:  # was: silently read
         return x + tf.constant(np.arange(3, dtype=">i8"))
 
     assert _out(g(np.int64([1, 1, 1]))) == [1, 2, 3]
+
+
+# -- methods and Python-object arguments ------------------------------------------------------
+
+
+class _Scale:
+    def __init__(self, w: float) -> None:
+        self.w = np.float32(w)
+
+    @tf.function
+    def __call__(self, x):
+        return x * self.w
+
+
+def test_method() -> None:  # was: TypeError "missing a required argument: 'x'"
+    assert _out(_Scale(3)(np.float32([1, 2]))) == [3.0, 6.0]
+    assert _out(_Scale(4)(np.float32([1, 2]))) == [4.0, 8.0]  # one trace per instance
+
+
+def test_callable_and_enum_arguments() -> None:  # was: "unsupported argument type function"
+    import enum
+
+    class Mode(enum.Enum):
+        A = 1
+        B = 2
+
+    @tf.function
+    def f(x, fn, mode, dtype):
+        y = fn(x)
+        return tf.cast(y * 2 if mode is Mode.A else y * 3, dtype)
+
+    assert _out(f(np.float32([1, 2]), tf.square, Mode.B, tf.float64)) == [3.0, 12.0]
+    assert _out(f(np.float32([1, 2]), tf.square, Mode.A, tf.float64)) == [2.0, 8.0]
