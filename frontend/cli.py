@@ -86,9 +86,14 @@ def signature_args(f: Any, sig: str | None) -> list[np.ndarray]:
     if sig is not None:
         return parse_signature(sig)
     if f.input_signature is not None:
-        if any(d is None for s in f.input_signature for d in s.shape):
+        from .function import TensorSpec, flat_specs
+
+        specs = flat_specs(f.input_signature)
+        if any(s.shape is None or None in s.shape for s in specs):
             raise SystemExit("gradc: input_signature has unknown dimensions; give concrete ones with --signature")
-        return [np.zeros(s.shape, s.dtype.np) for s in f.input_signature]
+        if any(not isinstance(s, TensorSpec) for s in f.input_signature):
+            raise SystemExit("gradc: input_signature is nested; give the arguments' shapes with --signature")
+        return [np.zeros(s.shape, s.dtype.np) for s in specs]
     if not inspect.signature(f.python_function).parameters:
         return []
     raise SystemExit(f"gradc: {f.__name__} takes arguments: give their shapes with --signature 'f32[2,3],...'")

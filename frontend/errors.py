@@ -6,6 +6,7 @@ Three families leave the frontend:
   read (`exec`'d code, the bare REPL), so it cannot be compiled.
 - `GradcSyntaxError` (a `SyntaxError`, so Python shows file and line): the function uses Python
   that gradc does not compile. The fence reports every such construct in one error.
+- TensorFlow's run-time `OpError`s (`InvalidArgumentError`), re-exported from the compiler.
 - Any error raised while staging a statement keeps its type (TensorFlow's programs catch
   `ValueError`, `TypeError`, ...) but its message is prefixed with the user's frames, as
   TensorFlow's `in user code:` messages are (`user_code_error`).
@@ -16,6 +17,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# TF's run-time op errors, as `gradc.errors.InvalidArgumentError` (`tf.errors....` after
+# `import gradc as tf`); the compiler defines them (its kernels and checks raise them).
+from gradc.compiler.errors import InvalidArgumentError, OpError  # noqa: F401
 
 
 class GradcSourceError(OSError):
@@ -87,9 +92,20 @@ def is_user_error(e: BaseException) -> bool:
 def user_code_message(frames: Sequence[tuple[Site, str]], e: BaseException) -> str:
     """TensorFlow's `in user code:` text (outermost frame first), plus a caret line per frame."""
     lines = ["in user code:", ""]
-    for site, func in frames:
+    repeated = 0
+    for k, (site, func) in enumerate(frames):
+        # Deep recursion: like Python's tracebacks, a frame repeated more than 3 times in a
+        # row is shown 3 times and counted.
+        if k >= 3 and all(frames[k - j] == (site, func) for j in (1, 2, 3)):
+            repeated += 1
+            continue
+        if repeated:
+            lines.append(f"    [Previous line repeated {repeated} more time{'s' if repeated > 1 else ''}]")
+            repeated = 0
         lines.append(f'    File "{site.file}", line {site.line}, in {func}  *')
         lines.append(caret_lines(site, "        "))
+    if repeated:
+        lines.append(f"    [Previous line repeated {repeated} more time{'s' if repeated > 1 else ''}]")
     lines.append("")
     lines.append(f"    {type(e).__name__}: {e}")
     return "\n".join(lines) + "\n"

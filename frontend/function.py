@@ -18,6 +18,7 @@ import gc
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import MethodType
 from typing import Any
 
 import numpy as np
@@ -32,30 +33,86 @@ from gradc.runtime.pycall import MISS  # what a builtin returns for arguments it
 # Argument/result structure and the per-signature entries live in their own modules;
 # STAGES and _flatten_args stay importable from here (runtime/aot.py uses the latter).
 from .function_stages import STAGES, Compiled, Lowered, _check_round_trip, _Checked, _forward_view  # noqa: F401
-from .function_structure import WithPrints, _builder, _flatten_args, _flatten_result, _placeholders, _rebuild
+from .function_structure import (
+    WithPrints,
+    _builder,
+    _flatten_args,
+    _flatten_result,
+    _placeholders,
+    _rebuild,
+    bind_call,
+    call_form,
+)
 from .tensor import EagerTensor, Result
 from .tracing import _STACK, Trace, current, tracing
 
 
 @dataclass(frozen=True)
 class TensorSpec:
-    """The shape (None for any size) and dtype an argument must have."""
+    """The shape (None for any size; shape None for any rank) and dtype an argument must have."""
 
-    shape: tuple[int | None, ...]
+    shape: tuple[int | None, ...] | None
     dtype: DType = DType.float32
     name: str | None = None
 
-    def __init__(self, shape: Sequence[int | None], dtype: Any = DType.float32, name: str | None = None):
-        object.__setattr__(self, "shape", tuple(None if d is None else int(d) for d in shape))
+    def __init__(self, shape: Sequence[int | None] | None, dtype: Any = DType.float32, name: str | None = None):
+        dims = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+        object.__setattr__(self, "shape", dims)
         object.__setattr__(self, "dtype", DType.coerce(dtype))
         object.__setattr__(self, "name", name)
 
     def accepts(self, arr: np.ndarray) -> bool:
         return (
-            arr.ndim == len(self.shape)
-            and all(s is None or s == d for s, d in zip(self.shape, arr.shape))
+            (self.shape is None or (
+                arr.ndim == len(self.shape) and all(s is None or s == d for s, d in zip(self.shape, arr.shape))))
             and DType.from_np(arr.dtype) == self.dtype
         )
+
+    def unknown_dims(self, rank: int) -> tuple[bool, ...] | None:
+        """Which dims of a rank-`rank` argument this spec leaves unknown (None: rank differs)."""
+        if self.shape is None:
+            return (True,) * rank
+        return tuple(d is None for d in self.shape) if len(self.shape) == rank else None
+
+    def conform(self, a: Any) -> Any:
+        """A call argument converted as TF converts it for this spec: NumPy data is cast to the
+        spec's dtype, Python numbers and lists convert with TF's rules (1.5 is no int32); an
+        EagerTensor must already have the dtype (TypeError otherwise, as in TF)."""
+        from .tracing import to_array
+
+        if isinstance(a, EagerTensor):
+            if DType.from_np(a.array.dtype) != self.dtype:
+                raise TypeError(f"Can not cast {a!r} to {self!r}: the input_signature wants dtype "
+                                f"{self.dtype.name}")
+            return a.array
+        if isinstance(a, (np.ndarray, np.generic)):
+            arr = np.asarray(a)
+            return arr if arr.dtype == self.dtype.np else arr.astype(self.dtype.np)
+        if isinstance(a, (bool, int, float, list, tuple)):
+            return to_array(a, self.dtype)
+        return a
+
+
+def flat_specs(signature: Any) -> list[TensorSpec]:
+    """The TensorSpecs of an input_signature in argument-leaf order (lists, tuples, dicts nest)."""
+    if isinstance(signature, TensorSpec):
+        return [signature]
+    items = signature.values() if isinstance(signature, dict) else signature
+    return [s for item in items for s in flat_specs(item)]
+
+
+def _conform(spec: Any, a: Any, where: str) -> Any:
+    """`a` converted leaf by leaf for the nested input_signature `spec` (TF's TypeError when the
+    structures differ)."""
+    if isinstance(spec, TensorSpec):
+        return spec.conform(a)
+    if isinstance(spec, dict):
+        if not isinstance(a, dict) or set(a) != set(spec):
+            raise TypeError(f"{where}: expected a dict with keys {sorted(spec, key=str)} (input_signature), got {a!r}")
+        return {k: _conform(spec[k], a[k], f"{where}[{k!r}]") for k in a}
+    if not isinstance(a, type(spec)) or len(a) != len(spec):
+        raise TypeError(f"{where}: expected a {type(spec).__name__} of {len(spec)} (input_signature), got {a!r}")
+    return type(a)(_conform(s, x, f"{where}[{i}]") for i, (s, x) in enumerate(zip(spec, a)))
 
 
 # -- compiled entries -------------------------------------------------------------------------------
@@ -90,6 +147,13 @@ class GradcFunction:
         self._hot: Callable[..., Any] | None = None
         functools.update_wrapper(self, func)
 
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        """A method (`@tf.function def __call__(self, x)`): bound to its instance, which is a
+        compile-time argument (one trace per instance, as in TF)."""
+        if obj is None:
+            return self
+        return MethodType(self, obj)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         hot = self._hot
         if hot is not None and not kwargs and not _STACK:
@@ -121,7 +185,7 @@ class GradcFunction:
             from .staging import stage_call
 
             return stage_call(self.python_function, list(args), kwargs)
-        if kwargs:
+        if kwargs or self.input_signature is not None:
             args = self._bind(args, kwargs)
         key, arrays = _flatten_args(args)
         entry = self._cache.get(key)
@@ -149,28 +213,34 @@ class GradcFunction:
         if isinstance(caller, Caller) and all(isinstance(a, (np.ndarray, np.generic, EagerTensor)) for a in args):
             hot = caller.builtin(entry.template, build)
             self._hot = hot or self._hot
-        if all(type(a) is np.ndarray for a in args):
+        if all(type(a) is np.ndarray and a.dtype.isnative for a in args):
             self._fast[tuple((a.shape, a.dtype) for a in args)] = (fast, build, hot)
 
     def _bind(self, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-        import inspect
-
-        sig = inspect.signature(self.python_function)
-        bound = sig.bind(*args, **kwargs)
-        bound.apply_defaults()
-        return tuple(bound.arguments.values())
+        """The arguments as the function is traced with: keywords bound to their parameters
+        (function_structure.bind_call), and with an input_signature each argument converted as
+        TF converts it (TensorSpec.conform)."""
+        if kwargs:
+            args = bind_call(self.python_function, args, kwargs)
+        sig = self.input_signature
+        if sig is None:
+            return args if isinstance(args, tuple) else tuple(args)
+        head = [_conform(spec, a, f"argument {i} of {self.__name__}")
+                for i, (spec, a) in enumerate(zip(sig, args))]
+        return type(args)([*head, *args[len(head):]]) if isinstance(args, tuple) else tuple(head)
 
     def _check_signature(self, arrays: list[np.ndarray]) -> None:
         if self.input_signature is None:
             return
-        if len(arrays) != len(self.input_signature):
+        specs = flat_specs(self.input_signature)
+        if len(arrays) != len(specs):
             raise TypeError(
-                f"{self.__name__} takes {len(self.input_signature)} tensor arguments "
+                f"{self.__name__} takes {len(specs)} tensor arguments "
                 f"(input_signature), got {len(arrays)}"
             )
-        for i, (spec, a) in enumerate(zip(self.input_signature, arrays)):
+        for i, (spec, a) in enumerate(zip(specs, arrays)):
             if not spec.accepts(a):
-                want = tuple("None" if d is None else d for d in spec.shape)
+                want = "any" if spec.shape is None else tuple("None" if d is None else d for d in spec.shape)
                 raise ValueError(
                     f"argument {i} of {self.__name__}: expected shape {want} dtype "
                     f"{spec.dtype.name} (input_signature), got shape {a.shape} dtype {a.dtype}"
@@ -192,7 +262,8 @@ class GradcFunction:
         with tracing(tr):
             staged_args = _placeholders(b, names, args)
             self._mark_unknown_dims(fn)
-            result = stage_call(self.python_function, staged_args, {})
+            call_args, call_kwargs = call_form(self.python_function, args, staged_args)
+            result = stage_call(self.python_function, call_args, call_kwargs)
             outs: list[Value] = []
             template = _flatten_result(result, outs)
             if tr.prints:  # gradc.print values are extra outputs, printed by the call
@@ -206,9 +277,10 @@ class GradcFunction:
         paths (and op names) for them although gradc traces the call's concrete shapes."""
         if self.input_signature is None:
             return
-        for v, spec in zip(fn.args, self.input_signature):  # one placeholder per spec, in order
-            if v.type.rank == len(spec.shape):
-                set_unknown(fn, v, tuple(d is None for d in spec.shape))
+        for v, spec in zip(fn.args, flat_specs(self.input_signature)):  # one placeholder per spec
+            unknown = spec.unknown_dims(v.type.rank)
+            if unknown is not None:
+                set_unknown(fn, v, unknown)
 
     def _compile(self, args: Sequence[Any], capture: bool = False) -> Compiled:
         # Tracing and lowering allocate hundreds of thousands of long-lived objects (IR, LLVM

@@ -4,10 +4,16 @@ A call's arguments become a hashable signature key plus the list of array leaves
 code's inputs); at trace time the same nesting is rebuilt with one placeholder per leaf. The
 traced result's nesting of lists, tuples, dicts and None becomes a template whose tensor
 leaves are output indices, and `_rebuild` / `_builder` turn output arrays back into it.
+
+Arguments nest in lists, tuples and dicts. A call with keyword arguments to a function with
+keyword-only, `*args` or `**kwargs` parameters is bound first (`BoundCall`: one value per
+parameter) and `call_form` turns it back into a call. Big-endian arrays enter as native-order
+copies, as NumPy and TensorFlow convert them.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +30,49 @@ from .tracing import to_value, wrap
 # -- argument flattening ---------------------------------------------------------------------------
 
 
+class BoundCall(tuple):  # type: ignore[type-arg]
+    """Call arguments bound to the function's parameters: one value per parameter, in order
+    (`*args` as a tuple, `**kwargs` as a dict). Plain tuples are positional arguments."""
+
+
+def bind_call(func: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """`func(*args, **kwargs)`'s arguments with defaults applied (Python's TypeError if they do
+    not fit): positional when every parameter can be passed by position, else a BoundCall."""
+    sig = inspect.signature(func)
+    bound = sig.bind(*args, **kwargs)
+    bound.apply_defaults()
+    values = tuple(bound.arguments.values())
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if all(p.kind in positional for p in sig.parameters.values()):
+        return values
+    return BoundCall(values)
+
+
+def call_form(func: Callable[..., Any], args: Sequence[Any], values: Sequence[Any]) -> tuple[list[Any], dict[str, Any]]:
+    """The positional and keyword arguments that call `func` with `values`, which stand for
+    `args` leaf for leaf (the placeholders of a trace)."""
+    if not isinstance(args, BoundCall):
+        return list(values), {}
+    pos: list[Any] = []
+    kw: dict[str, Any] = {}
+    P = inspect.Parameter
+    for p, v in zip(inspect.signature(func).parameters.values(), values, strict=True):
+        if p.kind is P.VAR_POSITIONAL:
+            pos.extend(v)
+        elif p.kind is P.KEYWORD_ONLY:
+            kw[p.name] = v
+        elif p.kind is P.VAR_KEYWORD:
+            kw.update(v)
+        else:
+            pos.append(v)
+    return pos, kw
+
+
+def native_order(a: np.ndarray) -> np.ndarray:
+    """`a` in the machine's byte order (a converted copy of a big-endian array, as TF makes)."""
+    return a if a.dtype.isnative else a.astype(a.dtype.newbyteorder("="))
+
+
 def _flatten_args(args: Sequence[Any]) -> tuple[tuple[Any, ...], list[np.ndarray]]:
     """Split call arguments into a hashable key and the list of array leaves."""
     arrays: list[np.ndarray] = []
@@ -33,20 +82,34 @@ def _flatten_args(args: Sequence[Any]) -> tuple[tuple[Any, ...], list[np.ndarray
             a = a.array
         if isinstance(a, np.ndarray):
             DType.from_np(a.dtype)  # unsupported dtypes fail here, before any tracing
+            a = native_order(a)
             arrays.append(a)
             return ("T", a.shape, a.dtype.str)
         if isinstance(a, np.generic):
-            arrays.append(np.asarray(a))
+            a = native_order(np.asarray(a))
+            arrays.append(a)
             return ("T", (), a.dtype.str)
         if isinstance(a, (list, tuple)):
             return (type(a).__name__, tuple(key(v) for v in a))
+        if isinstance(a, dict):
+            return ("dict", tuple((k, key(v)) for k, v in a.items()))
         if isinstance(a, Tensor):
             raise TypeError("a symbolic Tensor cannot be passed to a compiled function from outside a trace")
         if a is None or isinstance(a, (bool, int, float, str)):
             return ("P", type(a).__name__, a)
-        raise TypeError(f"unsupported argument type {type(a).__name__} for a gradc function")
+        # Any other Python object (a callable, an enum, a model instance as `self`) is a
+        # compile-time value: one trace per distinct (equal) value, as TF keys hashable objects.
+        try:
+            hash(a)
+        except TypeError:
+            raise TypeError(f"unsupported argument type {type(a).__name__} for a gradc function: "
+                            "Python arguments other than tensors must be hashable (they select "
+                            "the trace)") from None
+        return ("O", type(a), a)
 
     k = tuple(key(a) for a in args)
+    if isinstance(args, BoundCall):  # not the same call as these values passed by position
+        k = ("bound", *k)
     return k, arrays
 
 
@@ -61,6 +124,9 @@ def _placeholders(b: Builder, names: list[str], args: Sequence[Any]) -> list[Any
             return wrap(b.add_arg(name, TensorType(tuple(arr.shape), DType.from_np(arr.dtype))))
         if isinstance(a, (list, tuple)):
             return type(a)(build(v, f"{name}_{i}") for i, v in enumerate(a))
+        if isinstance(a, dict):
+            return {k: build(v, f"{name}_{k}" if isinstance(k, str) and k.isidentifier() else f"{name}_{i}")
+                    for i, (k, v) in enumerate(a.items())}
         return a
 
     return [build(a, n) for a, n in zip(args, names)]
@@ -88,8 +154,18 @@ class WithPrints:
     """A result template whose function also has gradc.print calls (outputs from `first`)."""
 
     template: Any
-    prints: list[Any]
+    prints: list[Any]  # print plans and run-time checks (api/checks.py), in program order
     first: int
+
+    @property
+    def what(self) -> str:
+        """What needs Python when the function runs (for the AOT compiler's refusal)."""
+        kinds = {type(p).__name__ for p in self.prints}
+        parts = ["calls gradc.print"] if "PrintPlan" in kinds else []
+        if kinds - {"PrintPlan"}:
+            parts.append("checks values when it runs (an integer pow with an exponent known only "
+                         "then raises InvalidArgumentError if it is negative)")
+        return " and ".join(parts)
 
     def run(self, results: list[np.ndarray]) -> None:
         from .api.printing import run_prints

@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from inspect import Parameter, Signature
 from types import FunctionType, MethodType
 from typing import Any
 
 from lark import Token, Tree
 
-from .errors import GradcLoopError, GradcSourceError, debug_enabled, is_user_error, user_code_error
+from .errors import GradcLoopError, GradcSourceError, Site, debug_enabled, is_user_error, user_code_error
 from .staging_comp import ComprehensionMixin
 from .staging_expr import truth
 from .staging_scope import CodeInfo, Frame, compiled, is_user_code
@@ -35,6 +39,61 @@ _CO_NOT_STAGEABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASY
 
 # The staged frames currently running, outermost first (for `in user code:` reports).
 _FRAMES: list[Frame] = []
+
+# Recursion. One level of the user's Python costs the interpreter ~8-30 Python frames
+# (statement, expression and call dispatch), so under Python's own recursion limit a staged
+# helper could only recurse ~120 levels where plain Python allows ~990. While staging, the
+# interpreter's limit is raised by FRAMES_PER_LEVEL per allowed user level, and the user's
+# own depth is held to what Python would allow at the call site: real infinite recursion is a
+# RecursionError at the user's line, long before the raised limit (or the C stack) is reached.
+# CPython 3.11+ runs Python-to-Python calls without growing the C stack, so the raised limit
+# costs heap only.
+FRAMES_PER_LEVEL = 40
+_LIMIT_LOCK = threading.Lock()
+_LIMIT_USERS = [0, 0]  # [stagings in progress, the limit to restore when the last one ends]
+_BUDGET = [0]  # user-level depth allowed in the current staging (0: not staging)
+
+
+def _python_depth() -> int:
+    """Frames on the stack that are not gradc's own (what the user's recursion would add to)."""
+    f = sys._getframe(1)
+    n = 0
+    while f is not None:
+        if not str(f.f_globals.get("__name__", "")).startswith("gradc"):
+            n += 1
+        f = f.f_back  # type: ignore[assignment]
+    return n
+
+
+@contextmanager
+def _user_recursion_budget() -> Iterator[None]:
+    """Around the outermost staging: the depth Python would allow the user's code here, and an
+    interpreter recursion limit that lets the staging interpreter reach it."""
+    if _BUDGET[0]:
+        yield
+        return
+    limit = sys.getrecursionlimit()
+    budget = max(1, limit - _python_depth())
+    with _LIMIT_LOCK:
+        if _LIMIT_USERS[0] == 0:
+            _LIMIT_USERS[1] = limit
+        _LIMIT_USERS[0] += 1
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), limit + FRAMES_PER_LEVEL * budget))
+    _BUDGET[0] = budget
+    try:
+        yield
+    finally:
+        _BUDGET[0] = 0
+        with _LIMIT_LOCK:
+            _LIMIT_USERS[0] -= 1
+            if _LIMIT_USERS[0] == 0:
+                sys.setrecursionlimit(_LIMIT_USERS[1])
+
+
+def user_frames() -> list[tuple[Site, str]]:
+    """The user's functions being staged, outermost first, each at the call or statement it is
+    running (for errors reported later, when the compiled code runs)."""
+    return [(f.info.site(f.call or f.stmt or f.info.funcdef), f.name) for f in _FRAMES]
 
 
 class _Return:
@@ -65,7 +124,8 @@ def stage_call(pyfunc: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     bound.apply_defaults()
     name = pyfunc.__name__
     frame = Frame(info, name, dict(bound.arguments), None, info.locals_of(info.funcdef))
-    return _INTERP.run_body(frame, info.funcdef.children[3])
+    with _user_recursion_budget():
+        return _INTERP.run_body(frame, info.funcdef.children[3])
 
 
 class StagedFunction:
@@ -109,6 +169,9 @@ class Interpreter(ComprehensionMixin):
     """Statement half of the interpreter; one shared instance, state lives in frames."""
 
     def run_body(self, frame: Frame, suite: Tree) -> Any:
+        if len(_FRAMES) >= _BUDGET[0] > 0:
+            # Python's own error for the user's recursion, reported at the calling line.
+            raise RecursionError("maximum recursion depth exceeded")
         _FRAMES.append(frame)
         try:
             flow = self.block(frame, suite.children)
@@ -290,4 +353,4 @@ class Interpreter(ComprehensionMixin):
 
 _INTERP = Interpreter()
 
-__all__ = ["stage_call", "StagedFunction", "CodeInfo", "MAX_WHILE_ITERATIONS"]
+__all__ = ["stage_call", "user_frames", "StagedFunction", "CodeInfo", "MAX_WHILE_ITERATIONS"]

@@ -52,7 +52,7 @@ def trace_optimized(f: Any, args: Sequence[Any]) -> tuple[Function, Any]:
 
     fn, template = f.trace(list(args))
     if type(template).__name__ == "WithPrints":
-        raise ValueError(f"{fn.name} calls gradc.print, which needs Python at run time: it cannot be "
+        raise ValueError(f"{fn.name} {template.what}, which needs Python at run time: it cannot be "
                          "compiled ahead of time (remove the print, or use the JIT)")
     passes = parse_pipeline(f.pipeline) if f.pipeline else default_pipeline()
     PassManager(passes, verify=True).run(fn)

@@ -108,8 +108,8 @@ def test_wrong_shape_or_dtype_fails_before_native_code() -> None:
 
     with pytest.raises(ValueError, match=r"expected shape \(2,\) dtype float32"):
         f(np.zeros(3, np.float32))
-    with pytest.raises(ValueError, match="dtype float32"):
-        f(np.zeros(2, np.float64))
+    # NumPy data of another dtype is cast to the spec's, as TF 2.21 does (test_rejects_valid.py).
+    assert f(np.ones(2, np.float64))[0].dtype == np.float32
     with pytest.raises(TypeError, match="takes 1 tensor arguments"):
         f(np.zeros(2, np.float32), np.zeros(2, np.float32))
 

@@ -95,6 +95,8 @@ class Builder:
         arr = np.asarray(value, dtype=None if dtype is None else dtype.np)
         if dtype is None and not isinstance(value, (np.ndarray, np.generic)):
             arr = _default_cast(arr)  # Python numbers: float32/int32, as TF converts them
+        if not arr.dtype.isnative:  # big-endian data: native code reads machine-order bytes
+            arr = arr.astype(arr.dtype.newbyteorder("="))
         return self.emit("constant", name=name, value=arr)
 
     def add_arg(self, name: str, type: TensorType) -> Value:

@@ -67,6 +67,9 @@ def _unary(
 
 
 def _safe_int_pow(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """np.power, with integer exponents < 0 acting as 0 like the native code. TF raises
+    InvalidArgumentError for those: gradc.pow checks before this runs (eager) or after the
+    call returns (staged: a check output, frontend/api/checks.py)."""
     if x.dtype.kind == "i":
         return np.power(x, np.maximum(y, 0))
     return np.power(x, y)

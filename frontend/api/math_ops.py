@@ -16,6 +16,7 @@ import numpy as np
 from gradc.compiler.ir.types import DType
 
 from ..tracing import apply, common_dtype
+from .checks import check_int_pow
 from .opscope import OpScope, call
 from .reduce_ops import (
     reduce_logsumexp,
@@ -59,7 +60,10 @@ def divide(x: Any, y: Any, name: str | None = None) -> Any:
 
 
 def pow(x: Any, y: Any, name: str | None = None) -> Any:  # noqa: A001  (tf.pow)
-    return call("pow", [x, y], name or "Pow")
+    """Integers to negative powers raise InvalidArgumentError, as in TF (api/checks.py)."""
+    r = call("pow", [x, y], name or "Pow")
+    check_int_pow(x, y, r)
+    return r
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Any:

@@ -30,6 +30,10 @@ class PrintPlan:
     end: str
     summarize: int
 
+    def run(self, values: list[np.ndarray]) -> None:
+        parts = [(k, values[v]) if k == "t" else (k, v) for k, v in self.parts]
+        (self.stream or sys.stderr).write(_render(parts, self.sep, self.end, self.summarize))
+
 
 def _scalar(v: Any) -> str:
     if isinstance(v, (np.bool_, bool)):
@@ -88,8 +92,8 @@ def print(*inputs: Any, output_stream: Any = None, sep: str = " ", end: str = "\
     return None
 
 
-def run_prints(plans: list[PrintPlan], values: list[np.ndarray]) -> None:
-    """Print the staged prints of one call, given the values of the print outputs."""
+def run_prints(plans: list[Any], values: list[np.ndarray]) -> None:
+    """Run the staged prints (and run-time checks, api/checks.py) of one call, in program
+    order, given the values of their outputs."""
     for p in plans:
-        parts = [(k, values[v]) if k == "t" else (k, v) for k, v in p.parts]
-        (p.stream or sys.stderr).write(_render(parts, p.sep, p.end, p.summarize))
+        p.run(values)
